@@ -1,0 +1,60 @@
+# Sangaku Match: `make run` serves the embedded default with demo data; `make test` runs the suite.
+# Both create .venv/ if it is missing. See README.md.
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | sha1sum | cut -c1-12)
+
+# The test suite runs against real PostgreSQL and Redis (see scripts/ensure_services.sh).
+TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/sangaku
+TEST_BROKER_URL ?= redis://127.0.0.1:6379/15
+
+.PHONY: run test venv lint migrate demo worker beat messages benchmark evaluate clean
+
+venv: $(STAMP)
+
+$(STAMP): requirements.txt requirements-dev.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	rm -f $(VENV)/.installed-*
+	touch $(STAMP)
+
+# Embedded default: SQLite file db.sqlite3, Celery tasks in-process, demo data and demo users.
+run: venv
+	env -u CELERY_BROKER_URL -u REDIS_URL DEBUG=true $(PY) manage.py migrate --noinput
+	env -u CELERY_BROKER_URL -u REDIS_URL DEBUG=true $(PY) manage.py load_demo
+	env -u CELERY_BROKER_URL -u REDIS_URL DEBUG=true $(PY) manage.py runserver 127.0.0.1:8000
+
+test: venv
+	bash scripts/ensure_services.sh
+	bash scripts/ensure_chromium.sh
+	DATABASE_URL=$(TEST_DATABASE_URL) SANGAKU_TEST_BROKER_URL=$(TEST_BROKER_URL) \
+		$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: venv
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	env -u CELERY_BROKER_URL -u REDIS_URL $(PY) manage.py makemigrations --check --dry-run
+
+# Real Celery pieces, for running the production layout without Docker (see README).
+worker: venv
+	$(VENV)/bin/celery -A config worker --loglevel=info --concurrency=2
+
+beat: venv
+	$(VENV)/bin/celery -A config beat --loglevel=info
+
+# Translation catalogue: Japanese source strings, English in locale/en.
+messages: venv
+	$(PY) manage.py makemessages -l en --ignore=.venv --ignore=staticfiles --ignore=test-artifacts
+	$(PY) manage.py compilemessages -l en --ignore=.venv
+
+benchmark: venv
+	$(PY) manage.py benchmark_matching
+
+evaluate: venv
+	bash scripts/evaluate_dev.sh
+
+clean:
+	rm -rf $(VENV) db.sqlite3 staticfiles test-artifacts

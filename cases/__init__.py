@@ -1,0 +1,1 @@
+"""The library of organisation-to-organisation partnership cases."""

@@ -1,0 +1,1 @@
+"""Partnership case library models."""

@@ -1,0 +1,16 @@
+"""Top-level URLs. Each app's urls.py holds its pages and its API routes (under api/);
+here: the schema and its docs, Django admin, i18n."""
+
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    path("", include("profiles.urls")),
+    path("", include("matching.urls")),
+    path("", include("cases.urls")),
+]

@@ -1,0 +1,1 @@
+"""Embeddings, retrieval, scoring, proposals, evaluation and the Celery tasks of the matcher."""

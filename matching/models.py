@@ -1,0 +1,1 @@
+"""Matching models: embeddings, proposals, feedback, runs."""

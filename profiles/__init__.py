@@ -1,0 +1,1 @@
+"""Organisations, members and roles, seeds, needs, investors, ventures, readiness."""

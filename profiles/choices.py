@@ -1,0 +1,136 @@
+"""Domain vocabularies, defined once, with Japanese labels (English through translation)."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class OrgKind(models.TextChoices):
+    UNIVERSITY = "university", _("大学")
+    RESEARCH_INSTITUTE = "research_institute", _("研究機関")
+    COMPANY = "company", _("企業")
+    INVESTOR = "investor", _("投資家")
+
+
+ACADEMIC_KINDS = (OrgKind.UNIVERSITY, OrgKind.RESEARCH_INSTITUTE)
+
+
+class ApprovalStatus(models.TextChoices):
+    PENDING = "pending", _("承認待ち")
+    APPROVED = "approved", _("承認済み")
+    REJECTED = "rejected", _("却下")
+
+
+class MemberRole(models.TextChoices):
+    MANAGER = "manager", _("管理者")
+    STAFF = "staff", _("担当者")
+
+
+class Region(models.TextChoices):
+    HOKKAIDO = "hokkaido", _("北海道")
+    TOHOKU = "tohoku", _("東北")
+    KANTO = "kanto", _("関東")
+    CHUBU = "chubu", _("中部")
+    KINKI = "kinki", _("近畿")
+    CHUGOKU = "chugoku", _("中国")
+    SHIKOKU = "shikoku", _("四国")
+    KYUSHU_OKINAWA = "kyushu_okinawa", _("九州・沖縄")
+
+
+# The 47 prefectures in JIS order, each with its region. The prefecture is stored as its
+# Japanese name, which is what the catalog format and every IP office spreadsheet use.
+PREFECTURE_REGION: dict[str, str] = {
+    "北海道": Region.HOKKAIDO,
+    "青森県": Region.TOHOKU,
+    "岩手県": Region.TOHOKU,
+    "宮城県": Region.TOHOKU,
+    "秋田県": Region.TOHOKU,
+    "山形県": Region.TOHOKU,
+    "福島県": Region.TOHOKU,
+    "茨城県": Region.KANTO,
+    "栃木県": Region.KANTO,
+    "群馬県": Region.KANTO,
+    "埼玉県": Region.KANTO,
+    "千葉県": Region.KANTO,
+    "東京都": Region.KANTO,
+    "神奈川県": Region.KANTO,
+    "新潟県": Region.CHUBU,
+    "富山県": Region.CHUBU,
+    "石川県": Region.CHUBU,
+    "福井県": Region.CHUBU,
+    "山梨県": Region.CHUBU,
+    "長野県": Region.CHUBU,
+    "岐阜県": Region.CHUBU,
+    "静岡県": Region.CHUBU,
+    "愛知県": Region.CHUBU,
+    "三重県": Region.KINKI,
+    "滋賀県": Region.KINKI,
+    "京都府": Region.KINKI,
+    "大阪府": Region.KINKI,
+    "兵庫県": Region.KINKI,
+    "奈良県": Region.KINKI,
+    "和歌山県": Region.KINKI,
+    "鳥取県": Region.CHUGOKU,
+    "島根県": Region.CHUGOKU,
+    "岡山県": Region.CHUGOKU,
+    "広島県": Region.CHUGOKU,
+    "山口県": Region.CHUGOKU,
+    "徳島県": Region.SHIKOKU,
+    "香川県": Region.SHIKOKU,
+    "愛媛県": Region.SHIKOKU,
+    "高知県": Region.SHIKOKU,
+    "福岡県": Region.KYUSHU_OKINAWA,
+    "佐賀県": Region.KYUSHU_OKINAWA,
+    "長崎県": Region.KYUSHU_OKINAWA,
+    "熊本県": Region.KYUSHU_OKINAWA,
+    "大分県": Region.KYUSHU_OKINAWA,
+    "宮崎県": Region.KYUSHU_OKINAWA,
+    "鹿児島県": Region.KYUSHU_OKINAWA,
+    "沖縄県": Region.KYUSHU_OKINAWA,
+}
+PREFECTURE_CHOICES = [(name, name) for name in PREFECTURE_REGION]
+
+
+def region_for_prefecture(prefecture: str) -> str:
+    """The region of a prefecture name; '' when the prefecture is not set."""
+    return PREFECTURE_REGION.get(prefecture, "")
+
+
+class CollaborationMode(models.TextChoices):
+    JOINT_RESEARCH = "joint_research", _("共同研究")
+    CONTRACT_RESEARCH = "contract_research", _("受託研究")
+    LICENSE = "license", _("ライセンス")
+    CROSS_APPOINTMENT = "cross_appointment", _("クロスアポイントメント")
+    SPINOFF = "spinoff", _("大学発ベンチャー")
+    COMPREHENSIVE_PARTNERSHIP = "comprehensive_partnership", _("組織対組織の包括連携")
+
+
+class PublicationStatus(models.TextChoices):
+    DRAFT = "draft", _("下書き")
+    PUBLISHED = "published", _("公開")
+    ARCHIVED = "archived", _("アーカイブ")
+
+
+class Language(models.TextChoices):
+    JA = "ja", _("日本語")
+    EN = "en", _("英語")
+
+
+class InvestorKind(models.TextChoices):
+    VC = "vc", _("ベンチャーキャピタル")
+    ACCELERATOR = "accelerator", _("アクセラレーター")
+    CVC = "cvc", _("コーポレートVC")
+
+
+class Stage(models.TextChoices):
+    PRE_SEED = "pre_seed", _("プレシード")
+    SEED = "seed", _("シード")
+    SERIES_A = "series_a", _("シリーズA")
+    SERIES_B = "series_b", _("シリーズB")
+
+
+STAGE_ORDER = [s.value for s in Stage]
+
+TRL_MIN = 1
+TRL_MAX = 9

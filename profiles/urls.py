@@ -1,0 +1,3 @@
+"""Routes of this app: pages, and the API under api/."""
+
+urlpatterns: list = []

@@ -1,0 +1,85 @@
+"""Plain factory functions for tests: each makes one valid row, overridable by keyword."""
+
+from __future__ import annotations
+
+import itertools
+
+from django.contrib.auth import get_user_model
+
+from profiles.choices import MemberRole, OrgKind, PublicationStatus, region_for_prefecture
+from profiles.models import InvestorProfile, Membership, Need, Organization, Seed, Venture
+
+_seq = itertools.count(1)
+
+
+def _n() -> int:
+    return next(_seq)
+
+
+def make_org(*, kind: str = OrgKind.UNIVERSITY, **kw) -> Organization:
+    n = _n()
+    kw.setdefault("key", f"org-{n}")
+    kw.setdefault("name", f"テスト組織{n}")
+    kw.setdefault("name_en", f"Test Organisation {n}")
+    kw.setdefault("prefecture", "東京都")
+    kw.setdefault("region", region_for_prefecture(kw["prefecture"]))
+    return Organization.objects.create(kind=kind, **kw)
+
+
+def make_user(*, org: Organization | None = None, role: str = MemberRole.MANAGER, **kw):
+    n = _n()
+    kw.setdefault("username", f"user{n}")
+    kw.setdefault("email", f"user{n}@example.jp")
+    password = kw.pop("password", "pass-Sangaku-2026")
+    user = get_user_model().objects.create_user(password=password, **kw)
+    if org is not None:
+        Membership.objects.create(user=user, organization=org, role=role)
+    return user
+
+
+def make_admin(**kw):
+    kw.setdefault("is_staff", True)
+    kw.setdefault("is_superuser", True)
+    return make_user(org=None, **kw)
+
+
+def make_seed(*, org: Organization | None = None, **kw) -> Seed:
+    n = _n()
+    org = org or make_org(kind=OrgKind.UNIVERSITY)
+    kw.setdefault("key", f"seed-{n}")
+    kw.setdefault("title", f"研究シーズ{n}")
+    kw.setdefault("summary", "全固体電池の固体電解質に関する研究。")
+    kw.setdefault("keywords", ["電池", "材料"])
+    kw.setdefault("trl", 4)
+    kw.setdefault("collaboration_modes", ["joint_research"])
+    kw.setdefault("status", PublicationStatus.PUBLISHED)
+    return Seed.objects.create(organization=org, **kw)
+
+
+def make_need(*, org: Organization | None = None, **kw) -> Need:
+    n = _n()
+    org = org or make_org(kind=OrgKind.COMPANY)
+    kw.setdefault("key", f"need-{n}")
+    kw.setdefault("title", f"企業ニーズ{n}")
+    kw.setdefault("description", "車載用電池の安全性を高める材料を探している。")
+    kw.setdefault("keywords", ["電池"])
+    kw.setdefault("collaboration_modes", ["joint_research"])
+    kw.setdefault("status", PublicationStatus.PUBLISHED)
+    return Need.objects.create(organization=org, **kw)
+
+
+def make_investor(*, org: Organization | None = None, **kw) -> InvestorProfile:
+    org = org or make_org(kind=OrgKind.INVESTOR)
+    kw.setdefault("thesis", "大学発のディープテックにシード期から投資する。")
+    kw.setdefault("fields", ["素材"])
+    kw.setdefault("stages", ["seed"])
+    return InvestorProfile.objects.create(organization=org, **kw)
+
+
+def make_venture(*, org: Organization | None = None, **kw) -> Venture:
+    n = _n()
+    org = org or make_org(kind=OrgKind.UNIVERSITY)
+    kw.setdefault("key", f"venture-{n}")
+    kw.setdefault("name", f"テストベンチャー{n}株式会社")
+    kw.setdefault("summary", "大学の電池材料技術を事業化する。")
+    return Venture.objects.create(organization=org, **kw)
