@@ -45,10 +45,9 @@ worker: venv
 beat: venv
 	$(VENV)/bin/celery -A config beat --loglevel=info
 
-# Translation catalogue: Japanese source strings, English in locale/en.
-messages: venv
-	$(PY) manage.py makemessages -l en --ignore=.venv --ignore=staticfiles --ignore=test-artifacts
-	$(PY) manage.py compilemessages -l en --ignore=.venv
+# Translation catalogues: Japanese source strings, English in locale/<area>/en/LC_MESSAGES.
+messages:
+	for po in locale/*/en/LC_MESSAGES/django.po; do [ -f $$po ] || continue; msgfmt --check -o $${po%.po}.mo $$po; done
 
 benchmark: venv
 	$(PY) manage.py benchmark_matching

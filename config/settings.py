@@ -140,7 +140,9 @@ LOGOUT_REDIRECT_URL = "landing"
 # --- Internationalisation: Japanese first, English available -------------------------------
 LANGUAGE_CODE = "ja"
 LANGUAGES = [("ja", _("日本語")), ("en", _("English"))]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# One catalogue per area (locale/<area>/en/LC_MESSAGES/django.po), Japanese msgids, English
+# msgstrs; areas keep their own file so that work on one area never rewrites another's.
+LOCALE_PATHS = sorted(p for p in (BASE_DIR / "locale").glob("*") if p.is_dir())
 LANGUAGE_COOKIE_AGE = 60 * 60 * 24 * 365
 TIME_ZONE = "Asia/Tokyo"
 USE_I18N = True

@@ -1,1 +1,0 @@
-"""Matching models: embeddings, proposals, feedback, runs."""

@@ -1,0 +1,31 @@
+"""Models of the matcher, one module per area; import them from `matching.models`.
+
+- `vectors`: stored embeddings (with the model identity and content hash) and match runs.
+- `results`: what the matcher computed: seed–need scores, proposals, organisation-level
+  partnership proposals, investor–venture matches, offline evaluation results.
+- `feedback`: each side's response to a proposal and recorded outcomes (agreements).
+"""
+
+from .feedback import Outcome, ProposalResponse
+from .results import (
+    EvaluationResult,
+    InvestorMatch,
+    MatchScore,
+    OrganizationRanking,
+    PartnershipProposal,
+    Proposal,
+)
+from .vectors import EmbeddingVector, MatchRun
+
+__all__ = [
+    "EmbeddingVector",
+    "EvaluationResult",
+    "InvestorMatch",
+    "MatchRun",
+    "MatchScore",
+    "OrganizationRanking",
+    "Outcome",
+    "PartnershipProposal",
+    "Proposal",
+    "ProposalResponse",
+]

@@ -1,0 +1,174 @@
+"""What the matcher computed, and the proposals coordinators review.
+
+Scores and signals are recomputed by the Celery tasks; unique constraints make a duplicate task
+delivery harmless (an upsert, never a second row). `signals` and `explanation` hold only public
+material: shared terms from public texts and each signal's contribution.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from profiles.models import InvestorProfile, Need, Organization, Seed, Venture
+
+
+class MatchScore(models.Model):
+    """The full matcher's score of one seed for one need (the ranking a company is shown)."""
+
+    need = models.ForeignKey(Need, on_delete=models.CASCADE, related_name="match_scores")
+    seed = models.ForeignKey(Seed, on_delete=models.CASCADE, related_name="match_scores")
+    score = models.FloatField()
+    rank = models.PositiveIntegerField()
+    signals = models.JSONField(default=dict)
+    model_id = models.CharField(max_length=200)
+    computed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["need", "rank"]
+        constraints = [
+            models.UniqueConstraint(fields=["need", "seed"], name="uniq_match_score"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.need_id}×{self.seed_id}: {self.score:.3f}"
+
+
+class OrganizationRanking(models.Model):
+    """A university or institute ranked for one need (best evidence among its seeds)."""
+
+    need = models.ForeignKey(Need, on_delete=models.CASCADE, related_name="org_rankings")
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="need_rankings"
+    )
+    score = models.FloatField()
+    rank = models.PositiveIntegerField()
+    signals = models.JSONField(default=dict)
+    computed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["need", "rank"]
+        constraints = [
+            models.UniqueConstraint(fields=["need", "organization"], name="uniq_org_ranking"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.need_id}→{self.organization_id} #{self.rank}"
+
+
+class ProposalStatus(models.TextChoices):
+    PROPOSED = "proposed", _("提案(審査待ち)")
+    APPROVED = "approved", _("承認・両者に提示")
+    SUPPRESSED = "suppressed", _("見送り")
+    INTRODUCED = "introduced", _("紹介済み")
+    CLOSED = "closed", _("終了")
+
+
+class Proposal(models.Model):
+    """A seed–need match proposed to both sides after a coordinator approves it.
+
+    Lifecycle: proposed → approved (shown to both sides) or suppressed → each side responds
+    (ProposalResponse) → introduced when both are interested → outcome (Outcome).
+    """
+
+    need = models.ForeignKey(Need, on_delete=models.CASCADE, related_name="proposals")
+    seed = models.ForeignKey(Seed, on_delete=models.CASCADE, related_name="proposals")
+    score = models.FloatField()
+    signals = models.JSONField(default=dict)
+    explanation = models.JSONField(default=dict)
+    model_id = models.CharField(max_length=200, blank=True)
+    status = models.CharField(
+        max_length=16, choices=ProposalStatus.choices, default=ProposalStatus.PROPOSED
+    )
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    review_note = models.TextField(blank=True)
+    introduced_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-score", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["need", "seed"], name="uniq_proposal_need_seed"),
+        ]
+        indexes = [models.Index(fields=["status"])]
+
+    def __str__(self) -> str:
+        return f"{self.need} × {self.seed}"
+
+
+class PartnershipProposal(models.Model):
+    """An organisation-to-organisation (組織対組織) partnership: a company × a university.
+
+    `evidence` lists the seed–need links behind it (public titles and scores only).
+    """
+
+    company = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="partnerships_as_company"
+    )
+    academic = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="partnerships_as_academic"
+    )
+    score = models.FloatField()
+    rank = models.PositiveIntegerField()
+    signals = models.JSONField(default=dict)
+    evidence = models.JSONField(default=list)
+    status = models.CharField(
+        max_length=16, choices=ProposalStatus.choices, default=ProposalStatus.PROPOSED
+    )
+    computed_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["company", "rank"]
+        constraints = [
+            models.UniqueConstraint(fields=["company", "academic"], name="uniq_partnership"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.company_id}×{self.academic_id} #{self.rank}"
+
+
+class InvestorMatch(models.Model):
+    """An investor ranked for a venture (and, read the other way, a venture's deal flow)."""
+
+    venture = models.ForeignKey(Venture, on_delete=models.CASCADE, related_name="investor_matches")
+    investor = models.ForeignKey(
+        InvestorProfile, on_delete=models.CASCADE, related_name="venture_matches"
+    )
+    score = models.FloatField()
+    rank = models.PositiveIntegerField()
+    signals = models.JSONField(default=dict)
+    computed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["venture", "rank"]
+        constraints = [
+            models.UniqueConstraint(fields=["venture", "investor"], name="uniq_investor_match"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.venture_id}→{self.investor_id} #{self.rank}"
+
+
+class EvaluationResult(models.Model):
+    """The metrics of one offline evaluation (evaluate_matching), shown on the admin console."""
+
+    model_id = models.CharField(max_length=200)
+    gold_name = models.CharField(max_length=300)
+    metrics = models.JSONField(default=dict)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.gold_name} @ {self.created_at:%Y-%m-%d %H:%M}"
