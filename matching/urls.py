@@ -1,3 +1,7 @@
 """Routes of this app: pages, and the API under api/."""
 
-urlpatterns: list = []
+from django.urls import include, path
+
+from . import api, views
+
+urlpatterns = [path("api/", include(api.urlpatterns)), *views.urlpatterns]

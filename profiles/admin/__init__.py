@@ -1,0 +1,3 @@
+"""Django admin of the profiles app, one module per area."""
+
+from . import catalog, readiness  # noqa: F401

@@ -1,0 +1,3 @@
+"""API routes: catalog."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""API routes: readiness."""
+
+urlpatterns: list = []

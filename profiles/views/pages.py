@@ -1,0 +1,3 @@
+"""Pages: pages."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Pages: readiness."""
+
+urlpatterns: list = []
