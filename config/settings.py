@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "profiles",
     "matching",
     "cases",
@@ -196,6 +197,10 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "産学連携マッチング (university–industry collaboration matching) API",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Swagger UI assets are served from the sidecar package: no CDN (offline deployments).
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
 
 # --- Celery: a broker URL turns on real workers; without one, tasks run in-process ----------
