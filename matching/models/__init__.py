@@ -6,7 +6,7 @@
 - `feedback`: each side's response to a proposal and recorded outcomes (agreements).
 """
 
-from .feedback import Outcome, ProposalResponse
+from .feedback import Outcome, PartnershipResponse, ProposalResponse
 from .results import (
     EvaluationResult,
     InvestorMatch,
@@ -26,6 +26,7 @@ __all__ = [
     "OrganizationRanking",
     "Outcome",
     "PartnershipProposal",
+    "PartnershipResponse",
     "Proposal",
     "ProposalResponse",
 ]

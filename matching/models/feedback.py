@@ -51,6 +51,32 @@ class ProposalResponse(models.Model):
         return f"{self.proposal_id} {self.side}: {self.decision}"
 
 
+class PartnershipResponse(models.Model):
+    """Each side's response to an organisation-to-organisation partnership proposal."""
+
+    partnership = models.ForeignKey(
+        PartnershipProposal, on_delete=models.CASCADE, related_name="responses"
+    )
+    side = models.CharField(max_length=16, choices=Side.choices)
+    decision = models.CharField(max_length=16, choices=Decision.choices)
+    reason = models.CharField(max_length=16, choices=DeclineReason.choices, blank=True)
+    comment = models.TextField(blank=True, max_length=5000)
+    responded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    responded_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partnership", "side"], name="uniq_partnership_response_per_side"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.partnership_id} {self.side}: {self.decision}"
+
+
 class AgreementType(models.TextChoices):
     JOINT_RESEARCH = "joint_research", _("共同研究")
     CONTRACT_RESEARCH = "contract_research", _("受託研究")

@@ -124,6 +124,18 @@ class PartnershipProposal(models.Model):
     status = models.CharField(
         max_length=16, choices=ProposalStatus.choices, default=ProposalStatus.PROPOSED
     )
+    # The same review and introduction facts as a Proposal (written by
+    # matching.services.proposals; the matcher never touches a partnership past `proposed`).
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    review_note = models.TextField(blank=True)
+    introduced_at = models.DateTimeField(null=True, blank=True)
     computed_at = models.DateTimeField(auto_now=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
