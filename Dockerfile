@@ -4,7 +4,8 @@ FROM python:3.11-slim-bookworm
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \
-    HF_HUB_OFFLINE=1
+    HF_HUB_OFFLINE=1 \
+    STATIC_MANIFEST=true
 
 RUN apt-get update \
     && apt-get install -y --no-install-recommends build-essential gettext libgomp1 curl \

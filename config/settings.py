@@ -57,6 +57,8 @@ def _env_list(name: str, default: list[str]) -> list[str]:
 
 
 DEBUG = _env_bool("DEBUG", False)
+# HTTPS=true (production behind TLS): see the security section below.
+HTTPS = _env_bool("HTTPS", False)
 
 _DEV_SECRET = "insecure-dev-only-secret-key-change-me-in-production-0123456789"
 # The development key keeps `make run` and the tests free of set-up; `check --deploy` fails on
@@ -152,12 +154,16 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Production (HTTPS, or STATIC_MANIFEST=true) serves collected, hashed files; development and
+# tests serve straight from the apps' static folders.
+STATIC_MANIFEST = _env_bool("STATIC_MANIFEST", HTTPS)
+WHITENOISE_USE_FINDERS = not STATIC_MANIFEST
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"
-            if not DEBUG and _env_bool("SANGAKU_MANIFEST_STATIC", True)
+            if STATIC_MANIFEST
             else "django.contrib.staticfiles.storage.StaticFilesStorage"
         )
     },
@@ -170,7 +176,6 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 # --- Security: production values pass `manage.py check --deploy` ---------------------------
 # HTTPS=true (production behind TLS) turns on the redirect, secure cookies and HSTS; the embedded
 # default and the test live server speak plain http on localhost.
-HTTPS = _env_bool("HTTPS", False)
 SECURE_HSTS_SECONDS = _env_int("SECURE_HSTS_SECONDS", 31536000 if HTTPS else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_HSTS_PRELOAD = HTTPS
