@@ -2,6 +2,7 @@
 
 from .catalog import InvestorProfile, Need, Patent, Researcher, Seed, Venture
 from .organizations import Membership, Organization
+from .readiness import ReadinessProfile, ReadinessVersion, TrackRecord
 
 __all__ = [
     "InvestorProfile",
@@ -9,7 +10,10 @@ __all__ = [
     "Need",
     "Organization",
     "Patent",
+    "ReadinessProfile",
+    "ReadinessVersion",
     "Researcher",
     "Seed",
+    "TrackRecord",
     "Venture",
 ]
