@@ -1,0 +1,258 @@
+"""Reads of the matcher's results, already scoped to the caller.
+
+Who sees what:
+- A proposal (seed × need) is shown to the need's company and the seed's university once a
+  coordinator approved it (status approved, introduced or closed); coordinators (`is_staff`)
+  see every proposal, including those still waiting for review.
+- A partnership (company × university) likewise, to the two organisations once approved.
+- An investor sees the ventures ranked for its own profile (its deal flow).
+- Contacts and confidential details of the need and the seed are shown to the two parties of
+  an introduced proposal only (`introduction_for`); for anyone else the proposal does not exist.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.http import Http404
+
+from matching.models import (
+    InvestorMatch,
+    MatchScore,
+    PartnershipProposal,
+    PartnershipResponse,
+    Proposal,
+    ProposalResponse,
+)
+from matching.models.feedback import Side
+from matching.models.results import ProposalStatus
+from profiles.choices import ApprovalStatus, MemberRole, OrgKind, PublicationStatus
+from profiles.models import Need, Organization, Seed
+
+# A proposal the parties can see: approved by a coordinator, and what follows from that.
+SHOWN_STATUSES = (ProposalStatus.APPROVED, ProposalStatus.INTRODUCED, ProposalStatus.CLOSED)
+
+
+def org_of(user) -> Organization | None:
+    """The organisation of a signed-in member, or None (anonymous users, coordinators)."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return None
+    # A missing reverse one-to-one raises RelatedObjectDoesNotExist, an AttributeError.
+    membership = getattr(user, "membership", None)
+    return membership.organization if membership is not None else None
+
+
+def side_of(*, org: Organization | None, company_id: int, academic_id: int) -> str | None:
+    """Which side `org` is on for a pair (company, academic), or None if it is neither."""
+    if org is None:
+        return None
+    if org.pk == company_id:
+        return Side.COMPANY
+    if org.pk == academic_id:
+        return Side.ACADEMIC
+    return None
+
+
+def proposal_side(*, user, proposal: Proposal) -> str | None:
+    return side_of(
+        org=org_of(user),
+        company_id=proposal.need.organization_id,
+        academic_id=proposal.seed.organization_id,
+    )
+
+
+def partnership_side(*, user, partnership: PartnershipProposal) -> str | None:
+    return side_of(
+        org=org_of(user),
+        company_id=partnership.company_id,
+        academic_id=partnership.academic_id,
+    )
+
+
+def proposals_for(*, user) -> QuerySet[Proposal]:
+    """Proposals of the caller's organisation (of its needs or of its seeds) once approved."""
+    base = Proposal.objects.select_related(
+        "need__organization", "seed__organization"
+    ).prefetch_related(Prefetch("responses", queryset=ProposalResponse.objects.order_by("side")))
+    if user is None or not user.is_authenticated:
+        return base.none()
+    if user.is_staff:
+        return base.all()
+    org = org_of(user)
+    if org is None:
+        return base.none()
+    return base.filter(status__in=SHOWN_STATUSES).filter(
+        Q(need__organization=org) | Q(seed__organization=org)
+    )
+
+
+def partnerships_for(*, user) -> QuerySet[PartnershipProposal]:
+    """Organisation-to-organisation partnership proposals of the caller's organisation."""
+    base = PartnershipProposal.objects.select_related("company", "academic").prefetch_related(
+        Prefetch("responses", queryset=PartnershipResponse.objects.order_by("side"))
+    )
+    if user is None or not user.is_authenticated:
+        return base.none()
+    if user.is_staff:
+        return base.all()
+    org = org_of(user)
+    if org is None:
+        return base.none()
+    return base.filter(status__in=SHOWN_STATUSES).filter(Q(company=org) | Q(academic=org))
+
+
+def partnership_links(*, user, partnership: PartnershipProposal, limit: int = 10) -> list[dict]:
+    """The seed–need links behind a partnership: public titles and the matcher's scores.
+
+    A need the company published anonymously is left out for anyone but the company itself
+    and coordinators: naming it next to the company would reveal who is behind it.
+    """
+    scores = (
+        MatchScore.objects.filter(
+            need__organization_id=partnership.company_id,
+            seed__organization_id=partnership.academic_id,
+            need__status=PublicationStatus.PUBLISHED,
+            seed__status=PublicationStatus.PUBLISHED,
+        )
+        .select_related("need", "seed")
+        .order_by("-score", "id")
+    )
+    org = org_of(user)
+    if not (user.is_staff or (org is not None and org.pk == partnership.company_id)):
+        scores = scores.filter(need__is_anonymous=False)
+    return [
+        {
+            "need": {"id": s.need_id, "key": s.need.key, "title": s.need.title},
+            "seed": {"id": s.seed_id, "key": s.seed.key, "title": s.seed.title},
+            "score": s.score,
+            "signals": s.signals,
+        }
+        for s in scores[:limit]
+    ]
+
+
+def investor_deal_flow(*, user) -> QuerySet[InvestorMatch]:
+    """Ventures ranked for the caller's investor profile, best first, with the signals."""
+    base = InvestorMatch.objects.select_related(
+        "venture__organization", "investor__organization"
+    ).filter(
+        venture__status=PublicationStatus.PUBLISHED,
+        venture__organization__approval_status=ApprovalStatus.APPROVED,
+    )
+    if user is None or not user.is_authenticated:
+        return base.none()
+    if user.is_staff:
+        return base.order_by("investor_id", "-score", "id")
+    org = org_of(user)
+    if org is None or org.kind != OrgKind.INVESTOR:
+        return base.none()
+    return base.filter(investor__organization=org).order_by("-score", "id")
+
+
+def introduced_pair_exists(*, seed: Seed, need: Need) -> bool:
+    """True when a proposal of this seed for this need has led to an introduction."""
+    return Proposal.objects.filter(seed=seed, need=need, introduced_at__isnull=False).exists()
+
+
+def can_see_confidential_via_introduction(*, user, obj: Any) -> bool:
+    """True if the caller's organisation is a party of an introduced proposal involving `obj`.
+
+    `obj` is a Seed or a Need; anything else is never opened by an introduction.
+    """
+    org = org_of(user)
+    if org is None:
+        return False
+    introduced = Proposal.objects.filter(introduced_at__isnull=False).filter(
+        Q(need__organization=org) | Q(seed__organization=org)
+    )
+    if isinstance(obj, Seed):
+        return introduced.filter(seed=obj).exists()
+    if isinstance(obj, Need):
+        return introduced.filter(need=obj).exists()
+    return False
+
+
+def _contact(org: Organization) -> dict:
+    managers = [
+        {
+            "name": m.user.get_full_name() or m.user.get_username(),
+            "email": m.user.email,
+        }
+        for m in org.memberships.select_related("user")
+        .filter(role=MemberRole.MANAGER, user__is_active=True)
+        .order_by("id")
+    ]
+    return {
+        "organization_id": org.pk,
+        "name": org.name,
+        "name_en": org.name_en,
+        "website": org.website,
+        "email": org.contact_email,
+        "managers": managers,
+    }
+
+
+def introduction_for(*, user, proposal: Proposal) -> dict:
+    """Contacts of both organisations and the confidential details of the need and the seed.
+
+    Only for the two parties of an introduced proposal; everybody else (coordinators included,
+    who have the Django admin) gets a 404, so the API does not confirm the proposal exists.
+    """
+    if proposal.introduced_at is None or proposal_side(user=user, proposal=proposal) is None:
+        raise Http404
+    need, seed = proposal.need, proposal.seed
+    return {
+        "proposal_id": proposal.pk,
+        "introduced_at": proposal.introduced_at,
+        "company": _contact(need.organization),
+        "academic": _contact(seed.organization),
+        "need": {
+            "id": need.pk,
+            "title": need.title,
+            "confidential_details": need.confidential_details,
+        },
+        "seed": {
+            "id": seed.pk,
+            "title": seed.title,
+            "confidential_details": seed.confidential_details,
+            "researchers": [
+                {
+                    "name": r.name,
+                    "department": r.department,
+                    "researchmap_id": r.researchmap_id,
+                    "cross_appointment_available": r.cross_appointment_available,
+                }
+                for r in seed.researchers.all()
+            ],
+        },
+    }
+
+
+def partnership_contacts_for(*, user, partnership: PartnershipProposal) -> dict | None:
+    """Contacts of both organisations once a partnership is introduced (parties only)."""
+    if partnership.introduced_at is None:
+        return None
+    if partnership_side(user=user, partnership=partnership) is None:
+        return None
+    return {
+        "company": _contact(partnership.company),
+        "academic": _contact(partnership.academic),
+    }
+
+
+def admin_review_queue() -> QuerySet[Proposal]:
+    """Proposals waiting for a coordinator, best score first."""
+    return (
+        Proposal.objects.filter(status=ProposalStatus.PROPOSED)
+        .select_related("need__organization", "seed__organization")
+        .order_by("-score", "id")
+    )
+
+
+def partnership_review_queue() -> QuerySet[PartnershipProposal]:
+    return (
+        PartnershipProposal.objects.filter(status=ProposalStatus.PROPOSED)
+        .select_related("company", "academic")
+        .order_by("-score", "id")
+    )
