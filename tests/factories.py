@@ -83,3 +83,20 @@ def make_venture(*, org: Organization | None = None, **kw) -> Venture:
     kw.setdefault("name", f"テストベンチャー{n}株式会社")
     kw.setdefault("summary", "大学の電池材料技術を事業化する。")
     return Venture.objects.create(organization=org, **kw)
+
+
+def make_readiness(*, org: Organization | None = None, **kw):
+    """A readiness profile (H5); rates and flags overridable by keyword."""
+    import datetime
+
+    from profiles.models import ReadinessProfile
+
+    org = org or make_org(kind=OrgKind.UNIVERSITY)
+    kw.setdefault("as_of", datetime.date(2026, 4, 1))
+    return ReadinessProfile.objects.create(organization=org, **kw)
+
+
+def make_track_record(*, org: Organization, fiscal_year: int = 2024, **kw):
+    from profiles.models import TrackRecord
+
+    return TrackRecord.objects.create(organization=org, fiscal_year=fiscal_year, **kw)
