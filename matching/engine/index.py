@@ -17,11 +17,16 @@ import numpy as np
 # matrix is 77 MB and one query costs ~2 ms) and exact; above it an HNSW graph wins.
 AUTO_EXACT_THRESHOLD = 50_000
 
-# HNSW defaults: M=32 / ef_construction=200 keeps recall@50 >= 0.95 on clustered 384-d data
-# while a 1M-vector build stays feasible on two cores. ef at query time is max(ef_search, k).
-HNSW_M = 32
-HNSW_EF_CONSTRUCTION = 200
+# HNSW defaults: M=16 / ef_construction=100 keep recall@50 >= 0.95 on clustered 384-d data
+# (docs/benchmark.md) while a 1M-vector build stays feasible on two cores (M=32 /
+# ef_construction=200 built 3-4x slower). ef at query time is max(ef_search, k).
+HNSW_M = 16
+HNSW_EF_CONSTRUCTION = 100
 HNSW_EF_SEARCH = 128
+
+# Query batches smaller than this are searched on the calling thread (no thread start-up or
+# BLAS thread synchronisation for a single need's search).
+SMALL_BATCH = 16
 
 # Exact search processes queries in blocks so the (queries x items) score matrix stays bounded.
 EXACT_QUERY_BLOCK_BYTES = 256 * 1024 * 1024
@@ -72,6 +77,14 @@ class ExactIndex:
     def __len__(self) -> int:
         return self.vectors.shape[0]
 
+    def _scores(self, queries: np.ndarray) -> np.ndarray:
+        if queries.shape[0] >= SMALL_BATCH:
+            return queries @ self.vectors.T
+        # A few queries: a single-threaded einsum loop. Multi-threaded BLAS is faster only on
+        # an idle machine; on a busy one its threads wait for each other's time slices (a
+        # 2,000-vector product measured 8 ms instead of 0.2 ms on two loaded cores).
+        return np.stack([np.einsum("ij,j->i", self.vectors, q) for q in queries])
+
     def search(self, queries: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
         queries = _as_matrix(queries, "queries")
         if queries.shape[1] != self.dim:
@@ -87,7 +100,7 @@ class ExactIndex:
         block = max(1, EXACT_QUERY_BLOCK_BYTES // (4 * n_items))
         for start in range(0, n_queries, block):
             stop = min(start + block, n_queries)
-            scores = queries[start:stop] @ self.vectors.T
+            scores = self._scores(queries[start:stop])
             if kk < n_items:
                 top = np.argpartition(-scores, kk - 1, axis=1)[:, :kk]
             else:
@@ -151,7 +164,9 @@ class HnswIndex:
             return out_ids, out_scores
         kk = min(k, self._n)
         self._index.set_ef(max(self.ef_search, kk))
-        labels, distances = self._index.knn_query(queries, k=kk, num_threads=self.num_threads)
+        # Starting threads costs more than a handful of queries take: small batches run inline.
+        threads = 1 if n_queries < SMALL_BATCH else self.num_threads
+        labels, distances = self._index.knn_query(queries, k=kk, num_threads=threads)
         out_ids[:, :kk] = self.ids[labels.astype(np.int64)]
         # hnswlib's "ip" distance is 1 - <q, v>.
         out_scores[:, :kk] = 1.0 - distances
