@@ -9,19 +9,43 @@ only views that use them, because the page area owns this module only.
 
 from __future__ import annotations
 
+import base64
+import logging
+import re
+import secrets
+
 from django import forms
+from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Q
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
-from django.urls import path
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
 
-from profiles.choices import PREFECTURE_CHOICES, ApprovalStatus, OrgKind, PublicationStatus
-from profiles.models import Need, Organization, Seed
+from profiles.choices import (
+    ACADEMIC_KINDS,
+    PREFECTURE_CHOICES,
+    TRL_MAX,
+    TRL_MIN,
+    ApprovalStatus,
+    CollaborationMode,
+    InvestorKind,
+    Language,
+    OrgKind,
+    PublicationStatus,
+    Region,
+    Stage,
+)
+from profiles.models import InvestorProfile, Need, Organization, Seed
+
+logger = logging.getLogger(__name__)
 
 # ---------------------------------------------------------------------------------------------
 # Helpers shared by the pages
@@ -133,28 +157,33 @@ class OrganizationRegisterForm(forms.Form):
         return data
 
 
+ORG_REGISTER_FIELDS = (
+    "kind",
+    "name",
+    "name_en",
+    "prefecture",
+    "website",
+    "contact_email",
+    "description",
+)
+
+
 def org_register(request: HttpRequest) -> HttpResponse:
     from profiles.services.organizations import organization_register
 
     form = OrganizationRegisterForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
-        organization_register(
-            data={
-                k: d[k]
-                for k in (
-                    "kind",
-                    "name",
-                    "name_en",
-                    "prefecture",
-                    "website",
-                    "contact_email",
-                    "description",
-                )
-            },
-            user_data={"username": d["username"], "email": d["email"], "password": d["password1"]},
-        )
-        return render(request, "pages/register_done.html", {"org_name": d["name"]})
+        org_data = {k: d[k] for k in ORG_REGISTER_FIELDS}
+        user_data = {"username": d["username"], "email": d["email"], "password": d["password1"]}
+        try:
+            organization_register(data=org_data, user_data=user_data)
+        except ValidationError as exc:
+            if hasattr(exc, "error_dict") and "password" in exc.error_dict:
+                exc.error_dict["password1"] = exc.error_dict.pop("password")
+            apply_service_errors(form, exc)
+        else:
+            return render(request, "pages/register_done.html", {"org_name": d["name"]})
     return render(request, "pages/register.html", {"form": form})
 
 
@@ -169,7 +198,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     org = org_of_request(request)
     if org is None:
         if user.is_staff:
-            return redirect("admin:index")  # the console pages take over below
+            return redirect("console_queue")
         return render(request, "pages/dashboard_no_org.html", status=403)
     if not org.is_approved:
         return render(request, "pages/dashboard_pending.html", {"org": org})
@@ -267,10 +296,821 @@ def _investor_dashboard(org: Organization) -> dict:
     }
 
 
+# ---------------------------------------------------------------------------------------------
+# Form helpers
+# ---------------------------------------------------------------------------------------------
+
+KEYWORD_SPLIT = re.compile(r"[,、，;；\n]+")
+
+
+class KeywordsField(forms.CharField):
+    """Keywords typed as one line separated by commas or 、 (how IP offices write them)."""
+
+    def __init__(self, **kw):
+        kw.setdefault("required", False)
+        kw.setdefault("max_length", 2000)
+        kw.setdefault("help_text", _("カンマ (,) または読点 (、) で区切って入力します。"))
+        super().__init__(**kw)
+
+    def prepare_value(self, value):
+        if isinstance(value, (list, tuple)):
+            return ", ".join(str(v) for v in value)
+        return value
+
+    def to_python(self, value) -> list[str]:
+        text = super().to_python(value)
+        out: list[str] = []
+        for part in KEYWORD_SPLIT.split(text or ""):
+            part = part.strip()
+            if part and part not in out:
+                out.append(part)
+        if any(len(p) > 100 for p in out):
+            raise ValidationError(_("キーワードは1つ100文字以内にしてください。"))
+        return out
+
+
+def _trl_choices():
+    return [("", _("未設定")), *[(str(i), str(i)) for i in range(TRL_MIN, TRL_MAX + 1)]]
+
+
+class TrlField(forms.TypedChoiceField):
+    def __init__(self, **kw):
+        kw.setdefault("required", False)
+        super().__init__(choices=_trl_choices, coerce=int, empty_value=None, **kw)
+
+
+def apply_service_errors(form: forms.Form, exc: ValidationError) -> None:
+    """Show a service's ValidationError next to the fields it names (others at the top)."""
+    if hasattr(exc, "error_dict"):
+        for name, errors in exc.message_dict.items():
+            target = name if name in form.fields else None
+            for message in errors:
+                form.add_error(target, message)
+    else:
+        for message in exc.messages:
+            form.add_error(None, message)
+
+
+class CleanTextMixin:
+    """Refuses NUL characters in every text field (PostgreSQL cannot store them)."""
+
+    def clean(self):
+        data = super().clean()
+        for name, value in list(data.items()):
+            if isinstance(value, str) and "\x00" in value:
+                self.add_error(name, _("使用できない文字 (NUL) が含まれています。"))
+        return data
+
+
+# ---------------------------------------------------------------------------------------------
+# Seeds: list, editor (with researchers and patents), status actions
+# ---------------------------------------------------------------------------------------------
+
+
+class SeedForm(CleanTextMixin, forms.Form):
+    title = forms.CharField(label=_("タイトル"), max_length=300)
+    summary = forms.CharField(
+        label=_("公開概要"),
+        max_length=20000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("登録しているすべての組織に公開されます。マッチングにはこの文章を使います。"),
+    )
+    confidential_details = forms.CharField(
+        label=_("非公開の詳細"),
+        max_length=50000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("自組織と、紹介が成立した相手だけが閲覧できます。マッチングには使いません。"),
+    )
+    keywords = KeywordsField(label=_("キーワード"))
+    field = forms.CharField(label=_("研究分野"), max_length=100, required=False)
+    trl = TrlField(label=_("技術成熟度 (TRL)"))
+    collaboration_modes = forms.MultipleChoiceField(
+        label=_("連携形態"),
+        choices=CollaborationMode.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    language = forms.ChoiceField(label=_("言語"), choices=Language.choices, initial=Language.JA)
+    capacity = forms.IntegerField(
+        label=_("受入可能な新規連携数"),
+        min_value=0,
+        max_value=100,
+        initial=2,
+        help_text=_("研究室が今受け入れられる新しい連携の数。0 にすると提案を止めます。"),
+    )
+
+
+class ResearcherForm(CleanTextMixin, forms.Form):
+    name = forms.CharField(label=_("氏名"), max_length=200)
+    department = forms.CharField(label=_("所属部局"), max_length=200, required=False)
+    researchmap_id = forms.CharField(label=_("researchmap ID"), max_length=100, required=False)
+    cross_appointment_available = forms.BooleanField(
+        label=_("クロスアポイントメント可"), required=False
+    )
+
+
+class PatentForm(CleanTextMixin, forms.Form):
+    application_number = forms.CharField(label=_("出願番号"), max_length=100, required=False)
+    registration_number = forms.CharField(label=_("登録番号"), max_length=100, required=False)
+    title = forms.CharField(label=_("発明の名称"), max_length=300, required=False)
+    license_available = forms.BooleanField(label=_("ライセンス可"), required=False, initial=True)
+
+    def is_blank(self) -> bool:
+        data = getattr(self, "cleaned_data", {}) or {}
+        return not (
+            data.get("application_number") or data.get("registration_number") or data.get("title")
+        )
+
+
+ResearcherFormSet = forms.formset_factory(
+    ResearcherForm, extra=1, can_delete=True, max_num=50, validate_max=True
+)
+PatentFormSet = forms.formset_factory(
+    PatentForm, extra=1, can_delete=True, max_num=50, validate_max=True
+)
+
+
+def _formset_rows(formset) -> list[dict]:
+    """The rows to keep: filled in, not marked for deletion (a blank patent row is skipped,
+    whatever its licence checkbox says)."""
+    return [
+        {k: v for k, v in f.cleaned_data.items() if k != "DELETE"}
+        for f in formset.forms
+        if f.has_changed()
+        and f.cleaned_data
+        and not f.cleaned_data.get("DELETE")
+        and not (hasattr(f, "is_blank") and f.is_blank())
+    ]
+
+
+def _own_seed(request: HttpRequest, pk: int) -> Seed:
+    """A seed of the caller's organisation, or 404 (another organisation's seed does not exist)."""
+    from profiles.selectors.catalog import own_seeds
+
+    return get_object_or_404(own_seeds(user=request.user), pk=pk)
+
+
+@login_required
+def seed_list(request: HttpRequest) -> HttpResponse:
+    from profiles.selectors.catalog import own_seeds
+
+    require_org(request, *ACADEMIC_KINDS)
+    seeds = own_seeds(user=request.user).order_by("-updated_at", "id")
+    status = request.GET.get("status", "")
+    if status in PublicationStatus.values:
+        seeds = seeds.filter(status=status)
+    q = (request.GET.get("q") or "").strip()[:200]
+    if q:
+        seeds = seeds.filter(Q(title__icontains=q) | Q(summary__icontains=q) | Q(key__icontains=q))
+    page = Paginator(seeds, 25).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "profiles/seed_list.html",
+        {
+            "page": page,
+            "status": status,
+            "q": q,
+            "statuses": PublicationStatus.choices,
+            "nav_active": "seeds",
+        },
+    )
+
+
+def _seed_editor(request: HttpRequest, seed: Seed | None) -> HttpResponse:
+    from profiles.services.catalog import seed_create, seed_publish, seed_update
+
+    org = require_org(request, *ACADEMIC_KINDS)
+    if request.method == "POST":
+        form = SeedForm(request.POST)
+        researchers = ResearcherFormSet(request.POST, prefix="researchers")
+        patents = PatentFormSet(request.POST, prefix="patents")
+        if form.is_valid() and researchers.is_valid() and patents.is_valid():
+            data = {
+                **form.cleaned_data,
+                "researchers": _formset_rows(researchers),
+                "patents": _formset_rows(patents),
+            }
+            try:
+                with transaction.atomic():
+                    if seed is None:
+                        seed = saved = seed_create(org=org, by=request.user, data=data)
+                    else:
+                        saved = seed_update(seed=seed, by=request.user, data=data)
+                    if request.POST.get("action") == "publish":
+                        seed_publish(seed=saved, by=request.user)
+            except ValidationError as exc:
+                apply_service_errors(form, exc)
+                if seed is not None and seed.pk is None:
+                    seed = None
+            else:
+                if request.POST.get("action") == "publish":
+                    messages.success(request, _("シーズを保存して公開しました。"))
+                else:
+                    messages.success(request, _("シーズを保存しました。"))
+                return redirect("seed_edit", pk=saved.pk)
+    else:
+        if seed is None:
+            form = SeedForm()
+            researchers = ResearcherFormSet(prefix="researchers")
+            patents = PatentFormSet(prefix="patents")
+        else:
+            form = SeedForm(
+                initial={
+                    "title": seed.title,
+                    "summary": seed.summary,
+                    "confidential_details": Seed.objects.filter(pk=seed.pk)
+                    .values_list("confidential_details", flat=True)
+                    .first(),
+                    "keywords": seed.keywords,
+                    "field": seed.field,
+                    "trl": seed.trl,
+                    "collaboration_modes": seed.collaboration_modes,
+                    "language": seed.language,
+                    "capacity": seed.capacity,
+                }
+            )
+            researchers = ResearcherFormSet(
+                prefix="researchers",
+                initial=[
+                    {
+                        "name": r.name,
+                        "department": r.department,
+                        "researchmap_id": r.researchmap_id,
+                        "cross_appointment_available": r.cross_appointment_available,
+                    }
+                    for r in seed.researchers.all()
+                ],
+            )
+            patents = PatentFormSet(
+                prefix="patents",
+                initial=[
+                    {
+                        "application_number": p.application_number,
+                        "registration_number": p.registration_number,
+                        "title": p.title,
+                        "license_available": p.license_available,
+                    }
+                    for p in seed.patents.all()
+                ],
+            )
+    return render(
+        request,
+        "profiles/seed_form.html",
+        {
+            "form": form,
+            "researchers": researchers,
+            "patents": patents,
+            "seed": seed,
+            "org": org,
+            "nav_active": "seeds",
+        },
+    )
+
+
+@login_required
+def seed_create_page(request: HttpRequest) -> HttpResponse:
+    return _seed_editor(request, None)
+
+
+@login_required
+def seed_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    require_org(request, *ACADEMIC_KINDS)
+    return _seed_editor(request, _own_seed(request, pk))
+
+
+@login_required
+@require_POST
+def seed_status(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    from profiles.services import catalog
+
+    require_org(request, *ACADEMIC_KINDS)
+    seed = _own_seed(request, pk)
+    service = {
+        "publish": catalog.seed_publish,
+        "unpublish": catalog.seed_unpublish,
+        "archive": catalog.seed_archive,
+    }.get(action)
+    if service is None:
+        raise Http404
+    try:
+        service(seed=seed, by=request.user)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, STATUS_MESSAGES[action])
+    return redirect(request.POST.get("next") or reverse("seed_edit", args=[seed.pk]))
+
+
+STATUS_MESSAGES = {
+    "publish": _("公開しました。"),
+    "unpublish": _("下書きに戻しました。"),
+    "archive": _("アーカイブしました。"),
+}
+
+
+# ---------------------------------------------------------------------------------------------
+# CSV import of seeds: upload → preview (dry run) → confirm
+# ---------------------------------------------------------------------------------------------
+
+
+class CsvUploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("CSVファイル"),
+        help_text=_("UTF-8 (Excel の BOM 付きも可)。1行目は列名です。"),
+    )
+
+    def clean_file(self):
+        f = self.cleaned_data["file"]
+        if f.size > CSV_MAX_BYTES:
+            raise ValidationError(_("ファイルが大きすぎます (上限 5 MB)。"))
+        name = (f.name or "").lower()
+        if not name.endswith((".csv", ".txt")):
+            raise ValidationError(_("CSV ファイル (.csv) を選んでください。"))
+        raw = f.read()
+        if b"\x00" in raw:
+            raise ValidationError(_("CSV ではないファイルのようです。"))
+        try:
+            raw.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise ValidationError(
+                _("文字コードを UTF-8 にして保存してください (Excel: CSV UTF-8)。")
+            ) from exc
+        return raw
+
+
+CSV_MAX_BYTES = 5 * 1024 * 1024
+CSV_SESSION_KEY = "seed_csv_upload"
+
+
+def _csv_report(*, org, user, raw: bytes, dry_run: bool):
+    from profiles.services.imports import csv_import_seeds
+
+    return csv_import_seeds(org=org, by=user, data=raw, dry_run=dry_run)
+
+
+@login_required
+def seed_import(request: HttpRequest) -> HttpResponse:
+    org = require_org(request, *ACADEMIC_KINDS)
+    report = None
+    form = CsvUploadForm()
+    if request.method == "POST" and request.POST.get("step") == "confirm":
+        stored = request.session.get(CSV_SESSION_KEY)
+        if not stored or stored.get("token") != request.POST.get("token"):
+            messages.error(request, _("確認の期限が切れました。もう一度アップロードしてください。"))
+            return redirect("seed_import")
+        raw = base64.b64decode(stored["data"])
+        try:
+            report = _csv_report(org=org, user=request.user, raw=raw, dry_run=False)
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+            return redirect("seed_import")
+        del request.session[CSV_SESSION_KEY]
+        if report_has_errors(report):
+            messages.error(request, _("エラーがあるため、何も書き込みませんでした。"))
+        else:
+            messages.success(
+                request,
+                _("%(created)d 件を追加、%(updated)d 件を更新しました。")
+                % {
+                    "created": report_count(report, "created"),
+                    "updated": report_count(report, "updated"),
+                },
+            )
+            return redirect("seed_list")
+    elif request.method == "POST":
+        form = CsvUploadForm(request.POST, request.FILES)
+        if form.is_valid():
+            raw = form.cleaned_data["file"]
+            try:
+                report = _csv_report(org=org, user=request.user, raw=raw, dry_run=True)
+            except ValidationError as exc:
+                apply_service_errors(form, exc)
+                if "file" not in form.errors and form.non_field_errors():
+                    pass
+            else:
+                token = secrets.token_urlsafe(16)
+                request.session[CSV_SESSION_KEY] = {
+                    "token": token,
+                    "name": request.FILES["file"].name[:200],
+                    "data": base64.b64encode(raw).decode("ascii"),
+                }
+                return render(
+                    request,
+                    "profiles/seed_import.html",
+                    {
+                        "form": CsvUploadForm(),
+                        "report": report,
+                        "rows": report_rows(report),
+                        "has_errors": report_has_errors(report),
+                        "token": token,
+                        "file_name": request.FILES["file"].name,
+                        "nav_active": "import",
+                        "columns": CSV_COLUMNS,
+                    },
+                )
+    return render(
+        request,
+        "profiles/seed_import.html",
+        {"form": form, "report": report, "nav_active": "import", "columns": CSV_COLUMNS},
+    )
+
+
+# The report of `csv_import_seeds` is read through these three accessors only, so the page
+# works with a dataclass or a dict report.
+def _get(obj, name, default=None):
+    if isinstance(obj, dict):
+        return obj.get(name, default)
+    return getattr(obj, name, default)
+
+
+def report_rows(report) -> list:
+    return list(_get(report, "rows", []) or [])
+
+
+def report_has_errors(report) -> bool:
+    errors = _get(report, "errors", None)
+    if errors:
+        return True
+    return any(_get(r, "errors") for r in report_rows(report))
+
+
+def report_count(report, action: str) -> int:
+    value = _get(report, action, None)
+    if isinstance(value, int):
+        return value
+    if isinstance(value, (list, tuple)):
+        return len(value)
+    return sum(1 for r in report_rows(report) if _get(r, "action") == action)
+
+
+CSV_COLUMNS = [
+    ("key", _("キー (省略時は新規)")),
+    ("title", _("タイトル")),
+    ("summary", _("公開概要")),
+    ("confidential_details", _("非公開の詳細")),
+    ("keywords", _("キーワード (; 区切り)")),
+    ("field", _("研究分野")),
+    ("trl", _("TRL (1〜9)")),
+    ("collaboration", _("連携形態 (; 区切り)")),
+    ("researchers", _("研究者")),
+    ("patents", _("特許番号")),
+    ("language", _("言語 (ja / en)")),
+    ("capacity", _("受入可能数")),
+    ("status", _("状態 (draft / published)")),
+]
+
+
+# ---------------------------------------------------------------------------------------------
+# Needs (company R&D)
+# ---------------------------------------------------------------------------------------------
+
+
+class NeedForm(CleanTextMixin, forms.Form):
+    title = forms.CharField(label=_("タイトル"), max_length=300)
+    description = forms.CharField(
+        label=_("公開説明"),
+        max_length=20000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("大学・研究機関に公開されます。マッチングにはこの文章を使います。"),
+    )
+    confidential_details = forms.CharField(
+        label=_("非公開の詳細"),
+        max_length=50000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("自社と、紹介が成立した相手だけが閲覧できます。マッチングには使いません。"),
+    )
+    keywords = KeywordsField(label=_("キーワード"))
+    field = forms.CharField(label=_("分野"), max_length=100, required=False)
+    collaboration_modes = forms.MultipleChoiceField(
+        label=_("希望する連携形態"),
+        choices=CollaborationMode.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    budget_min_yen = forms.IntegerField(
+        label=_("予算下限 (円)"), min_value=0, max_value=10**13, required=False
+    )
+    budget_max_yen = forms.IntegerField(
+        label=_("予算上限 (円)"), min_value=0, max_value=10**13, required=False
+    )
+    duration_months = forms.IntegerField(
+        label=_("期間 (月)"), min_value=1, max_value=240, required=False
+    )
+    trl_min = TrlField(label=_("期待TRL (下限)"))
+    trl_max = TrlField(label=_("期待TRL (上限)"))
+    preferred_regions = forms.MultipleChoiceField(
+        label=_("希望地域"),
+        choices=Region.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=_("指定しない場合は全国が対象です。"),
+    )
+    is_anonymous = forms.BooleanField(
+        label=_("社名を非公開にする (紹介が成立するまで)"), required=False
+    )
+    language = forms.ChoiceField(label=_("言語"), choices=Language.choices, initial=Language.JA)
+
+    def clean(self):
+        data = super().clean()
+        lo, hi = data.get("budget_min_yen"), data.get("budget_max_yen")
+        if lo is not None and hi is not None and lo > hi:
+            self.add_error("budget_max_yen", _("予算上限は下限以上にしてください。"))
+        lo, hi = data.get("trl_min"), data.get("trl_max")
+        if lo is not None and hi is not None and lo > hi:
+            self.add_error("trl_max", _("TRLの上限は下限以上にしてください。"))
+        return data
+
+
+def _own_need(request: HttpRequest, pk: int) -> Need:
+    from profiles.selectors.catalog import own_needs
+
+    return get_object_or_404(own_needs(user=request.user), pk=pk)
+
+
+@login_required
+def need_list(request: HttpRequest) -> HttpResponse:
+    from profiles.selectors.catalog import own_needs
+
+    require_org(request, OrgKind.COMPANY)
+    needs = own_needs(user=request.user).order_by("-updated_at", "id")
+    status = request.GET.get("status", "")
+    if status in PublicationStatus.values:
+        needs = needs.filter(status=status)
+    page = Paginator(needs, 25).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "profiles/need_list.html",
+        {
+            "page": page,
+            "status": status,
+            "statuses": PublicationStatus.choices,
+            "nav_active": "needs",
+        },
+    )
+
+
+def _need_editor(request: HttpRequest, need: Need | None) -> HttpResponse:
+    from profiles.services.catalog import need_create, need_publish, need_update
+
+    org = require_org(request, OrgKind.COMPANY)
+    if request.method == "POST":
+        form = NeedForm(request.POST)
+        if form.is_valid():
+            try:
+                with transaction.atomic():
+                    if need is None:
+                        saved = need_create(org=org, by=request.user, data=form.cleaned_data)
+                    else:
+                        saved = need_update(need=need, by=request.user, data=form.cleaned_data)
+                    if request.POST.get("action") == "publish":
+                        need_publish(need=saved, by=request.user)
+            except ValidationError as exc:
+                apply_service_errors(form, exc)
+            else:
+                if request.POST.get("action") == "publish":
+                    messages.success(request, _("ニーズを保存して公開しました。"))
+                else:
+                    messages.success(request, _("ニーズを保存しました。"))
+                return redirect("need_edit", pk=saved.pk)
+    elif need is None:
+        form = NeedForm()
+    else:
+        initial = {
+            name: getattr(need, name)
+            for name in NeedForm.base_fields
+            if name != "confidential_details"
+        }
+        initial["confidential_details"] = (
+            Need.objects.filter(pk=need.pk).values_list("confidential_details", flat=True).first()
+        )
+        form = NeedForm(initial=initial)
+    return render(
+        request,
+        "profiles/need_form.html",
+        {"form": form, "need": need, "org": org, "nav_active": "needs"},
+    )
+
+
+@login_required
+def need_create_page(request: HttpRequest) -> HttpResponse:
+    return _need_editor(request, None)
+
+
+@login_required
+def need_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    require_org(request, OrgKind.COMPANY)
+    return _need_editor(request, _own_need(request, pk))
+
+
+@login_required
+@require_POST
+def need_status(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    from profiles.services import catalog
+
+    require_org(request, OrgKind.COMPANY)
+    need = _own_need(request, pk)
+    service = {
+        "publish": catalog.need_publish,
+        "unpublish": catalog.need_unpublish,
+        "archive": catalog.need_archive,
+    }.get(action)
+    if service is None:
+        raise Http404
+    try:
+        service(need=need, by=request.user)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, STATUS_MESSAGES[action])
+    return redirect(request.POST.get("next") or reverse("need_edit", args=[need.pk]))
+
+
+# ---------------------------------------------------------------------------------------------
+# Investor thesis
+# ---------------------------------------------------------------------------------------------
+
+
+class InvestorForm(CleanTextMixin, forms.Form):
+    investor_kind = forms.ChoiceField(label=_("投資家の種別"), choices=InvestorKind.choices)
+    thesis = forms.CharField(
+        label=_("投資方針"),
+        max_length=20000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("注力する技術・市場・支援内容など。ベンチャーとの照合に使います。"),
+    )
+    fields = KeywordsField(label=_("注力分野"))
+    stages = forms.MultipleChoiceField(
+        label=_("投資ステージ"),
+        choices=Stage.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    ticket_min_yen = forms.IntegerField(
+        label=_("投資額下限 (円)"), min_value=0, max_value=10**13, required=False
+    )
+    ticket_max_yen = forms.IntegerField(
+        label=_("投資額上限 (円)"), min_value=0, max_value=10**13, required=False
+    )
+    regions = forms.MultipleChoiceField(
+        label=_("対象地域"),
+        choices=Region.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+
+    def clean(self):
+        data = super().clean()
+        lo, hi = data.get("ticket_min_yen"), data.get("ticket_max_yen")
+        if lo is not None and hi is not None and lo > hi:
+            self.add_error("ticket_max_yen", _("投資額上限は下限以上にしてください。"))
+        return data
+
+
+@login_required
+def investor_thesis(request: HttpRequest) -> HttpResponse:
+    from profiles.services.catalog import investor_profile_upsert
+
+    org = require_org(request, OrgKind.INVESTOR)
+    profile = InvestorProfile.objects.filter(organization=org).first()
+    if request.method == "POST":
+        form = InvestorForm(request.POST)
+        if form.is_valid():
+            try:
+                investor_profile_upsert(org=org, by=request.user, data=form.cleaned_data)
+            except ValidationError as exc:
+                apply_service_errors(form, exc)
+            else:
+                messages.success(request, _("投資方針を保存しました。"))
+                return redirect("investor_thesis")
+    elif profile is not None:
+        form = InvestorForm(
+            initial={name: getattr(profile, name) for name in InvestorForm.base_fields}
+        )
+    else:
+        form = InvestorForm()
+    return render(
+        request,
+        "profiles/investor_form.html",
+        {"form": form, "profile": profile, "org": org, "nav_active": "thesis"},
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Organisation profile
+# ---------------------------------------------------------------------------------------------
+
+
+class OrganizationForm(CleanTextMixin, forms.Form):
+    name = forms.CharField(label=_("組織名"), max_length=200)
+    name_en = forms.CharField(label=_("英語名称"), max_length=200, required=False)
+    prefecture = forms.ChoiceField(
+        label=_("都道府県"), choices=[("", "---------"), *PREFECTURE_CHOICES], required=False
+    )
+    website = forms.URLField(label=_("ウェブサイト"), required=False)
+    contact_email = forms.EmailField(label=_("連絡先メール"), required=False)
+    description = forms.CharField(
+        label=_("組織の紹介"), widget=forms.Textarea(attrs={"rows": 5}), required=False
+    )
+
+
+@login_required
+def org_profile(request: HttpRequest) -> HttpResponse:
+    from profiles.selectors.catalog import is_manager, members_of
+    from profiles.services.organizations import organization_update
+
+    org = require_org(request)
+    manager = is_manager(request.user)
+    if request.method == "POST":
+        if not manager:
+            raise PermissionDenied
+        form = OrganizationForm(request.POST)
+        if form.is_valid():
+            try:
+                organization_update(org=org, by=request.user, data=form.cleaned_data)
+            except ValidationError as exc:
+                apply_service_errors(form, exc)
+            else:
+                messages.success(request, _("組織プロフィールを保存しました。"))
+                return redirect("org_profile")
+    else:
+        form = OrganizationForm(
+            initial={name: getattr(org, name) for name in OrganizationForm.base_fields}
+        )
+    return render(
+        request,
+        "profiles/org_profile.html",
+        {
+            "org": org,
+            "form": form,
+            "can_edit": manager,
+            "members": members_of(org=org),
+            "nav_active": "org",
+        },
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Coordinator: organisation approval queue
+# ---------------------------------------------------------------------------------------------
+
+
+@login_required
+def console_orgs(request: HttpRequest) -> HttpResponse:
+    from profiles.services.organizations import organization_approve, organization_reject
+
+    require_staff(request)
+    if request.method == "POST":
+        org = get_object_or_404(Organization, pk=request.POST.get("organization") or 0)
+        action = request.POST.get("action")
+        if action == "approve":
+            organization_approve(org=org, by=request.user)
+            messages.success(request, _("「%(name)s」を承認しました。") % {"name": org.name})
+        elif action == "reject":
+            organization_reject(org=org, by=request.user)
+            messages.success(request, _("「%(name)s」を却下しました。") % {"name": org.name})
+        else:
+            return HttpResponse(status=400)
+        return redirect("console_orgs")
+    pending = (
+        Organization.objects.filter(approval_status=ApprovalStatus.PENDING)
+        .prefetch_related("memberships__user")
+        .order_by("created_at")
+    )
+    recent = Organization.objects.exclude(approval_status=ApprovalStatus.PENDING).order_by(
+        "-updated_at"
+    )[:10]
+    return render(
+        request,
+        "console/orgs.html",
+        {"pending": pending, "recent": recent, "nav_active": "console_orgs"},
+    )
+
+
 urlpatterns = [
     path("", landing, name="landing"),
     path("login/", LoginView.as_view(), name="login"),
     path("logout/", LogoutView.as_view(), name="logout"),
     path("register/", org_register, name="org_register"),
     path("dashboard/", dashboard, name="dashboard"),
+    path("seeds/", seed_list, name="seed_list"),
+    path("seeds/new/", seed_create_page, name="seed_create"),
+    path("seeds/import/", seed_import, name="seed_import"),
+    path("seeds/<int:pk>/", seed_edit, name="seed_edit"),
+    path(
+        "seeds/<int:pk>/<str:action>/",
+        seed_status,
+        name="seed_status",
+    ),
+    path("needs/", need_list, name="need_list"),
+    path("needs/new/", need_create_page, name="need_create"),
+    path("needs/<int:pk>/", need_edit, name="need_edit"),
+    path("needs/<int:pk>/<str:action>/", need_status, name="need_status"),
+    path("investor/thesis/", investor_thesis, name="investor_thesis"),
+    path("organization/", org_profile, name="org_profile"),
+    path("console/organizations/", console_orgs, name="console_orgs"),
 ]
