@@ -618,7 +618,7 @@ STATUS_MESSAGES = {
 class CsvUploadForm(forms.Form):
     file = forms.FileField(
         label=_("CSVファイル"),
-        help_text=_("UTF-8 (Excel の BOM 付きも可)。1行目は列名です。"),
+        help_text=_("UTF-8 (Excel の BOM 付きも可)。1行目は列名です。5 MB まで。"),
     )
 
     def clean_file(self):
@@ -629,14 +629,10 @@ class CsvUploadForm(forms.Form):
         if not name.endswith((".csv", ".txt")):
             raise ValidationError(_("CSV ファイル (.csv) を選んでください。"))
         raw = f.read()
-        if b"\x00" in raw:
-            raise ValidationError(_("CSV ではないファイルのようです。"))
-        try:
-            raw.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
+        if b"\x00" in raw:  # UTF-16 or a binary file
             raise ValidationError(
                 _("文字コードを UTF-8 にして保存してください (Excel: CSV UTF-8)。")
-            ) from exc
+            )
         return raw
 
 
@@ -647,119 +643,177 @@ CSV_SESSION_KEY = "seed_csv_upload"
 def _csv_report(*, org, user, raw: bytes, dry_run: bool):
     from profiles.services.imports import csv_import_seeds
 
-    return csv_import_seeds(org=org, by=user, data=raw, dry_run=dry_run)
+    return csv_import_seeds(org=org, by=user, file=raw, dry_run=dry_run)
 
 
 @login_required
 def seed_import(request: HttpRequest) -> HttpResponse:
+    """Upload → preview (a dry run: every change and every row error, nothing written) →
+    confirm (the same file, kept in the session, imported all-or-nothing)."""
     org = require_org(request, *ACADEMIC_KINDS)
-    report = None
-    form = CsvUploadForm()
+    context = {"form": CsvUploadForm(), "nav_active": "import", "columns": CSV_COLUMNS}
     if request.method == "POST" and request.POST.get("step") == "confirm":
         stored = request.session.get(CSV_SESSION_KEY)
         if not stored or stored.get("token") != request.POST.get("token"):
             messages.error(request, _("確認の期限が切れました。もう一度アップロードしてください。"))
             return redirect("seed_import")
         raw = base64.b64decode(stored["data"])
-        try:
-            report = _csv_report(org=org, user=request.user, raw=raw, dry_run=False)
-        except ValidationError as exc:
-            for message in exc.messages:
-                messages.error(request, message)
-            return redirect("seed_import")
+        report = _csv_report(org=org, user=request.user, raw=raw, dry_run=False)
         del request.session[CSV_SESSION_KEY]
-        if report_has_errors(report):
+        if not report.committed:
+            # The data changed since the preview: show the new errors, nothing was written.
+            rows, file_errors, summary = preview_rows(report, {})
             messages.error(request, _("エラーがあるため、何も書き込みませんでした。"))
-        else:
-            messages.success(
-                request,
-                _("%(created)d 件を追加、%(updated)d 件を更新しました。")
-                % {
-                    "created": report_count(report, "created"),
-                    "updated": report_count(report, "updated"),
-                },
+            context.update(
+                report=report,
+                rows=rows,
+                file_errors=file_errors,
+                summary=summary,
+                has_errors=True,
+                file_name=stored.get("name", ""),
             )
-            return redirect("seed_list")
-    elif request.method == "POST":
+            return render(request, "profiles/seed_import.html", context)
+        messages.success(
+            request,
+            _("%(created)d 件を追加、%(updated)d 件を更新しました (新規は下書きです)。")
+            % {"created": len(report.created), "updated": len(report.updated)},
+        )
+        return redirect("seed_list")
+    if request.method == "POST":
         form = CsvUploadForm(request.POST, request.FILES)
+        context["form"] = form
         if form.is_valid():
             raw = form.cleaned_data["file"]
-            try:
-                report = _csv_report(org=org, user=request.user, raw=raw, dry_run=True)
-            except ValidationError as exc:
-                apply_service_errors(form, exc)
-                if "file" not in form.errors and form.non_field_errors():
-                    pass
-            else:
-                token = secrets.token_urlsafe(16)
-                request.session[CSV_SESSION_KEY] = {
-                    "token": token,
-                    "name": request.FILES["file"].name[:200],
-                    "data": base64.b64encode(raw).decode("ascii"),
-                }
-                return render(
-                    request,
-                    "profiles/seed_import.html",
-                    {
-                        "form": CsvUploadForm(),
-                        "report": report,
-                        "rows": report_rows(report),
-                        "has_errors": report_has_errors(report),
-                        "token": token,
-                        "file_name": request.FILES["file"].name,
-                        "nav_active": "import",
-                        "columns": CSV_COLUMNS,
-                    },
-                )
-    return render(
-        request,
-        "profiles/seed_import.html",
-        {"form": form, "report": report, "nav_active": "import", "columns": CSV_COLUMNS},
-    )
+            report = _csv_report(org=org, user=request.user, raw=raw, dry_run=True)
+            rows, file_errors, summary = preview_rows(report, _seed_changes(org=org, raw=raw))
+            token = secrets.token_urlsafe(16)
+            name = (request.FILES["file"].name or "")[:200]
+            request.session[CSV_SESSION_KEY] = {
+                "token": token,
+                "name": name,
+                "data": base64.b64encode(raw).decode("ascii"),
+            }
+            context.update(
+                form=CsvUploadForm(),
+                report=report,
+                rows=rows,
+                file_errors=file_errors,
+                summary=summary,
+                has_errors=bool(report.errors),
+                token=token,
+                file_name=name,
+            )
+    return render(request, "profiles/seed_import.html", context)
 
 
-# The report of `csv_import_seeds` is read through these three accessors only, so the page
-# works with a dataclass or a dict report.
-def _get(obj, name, default=None):
-    if isinstance(obj, dict):
-        return obj.get(name, default)
-    return getattr(obj, name, default)
+def _field_label(name: str) -> str:
+    if name in ("researchers", "patents"):
+        return str({"researchers": _("研究者"), "patents": _("特許")}[name])
+    try:
+        return str(Seed._meta.get_field(name).verbose_name)
+    except Exception:  # a column the model does not have: show its name
+        return name
 
 
-def report_rows(report) -> list:
-    return list(_get(report, "rows", []) or [])
+def _seed_changes(*, org, raw: bytes) -> dict[int, list[str]]:
+    """For each CSV row that updates an existing seed, the labels of the fields it changes.
+
+    Re-reads the file with the import's own parser, so the preview shows exactly what the
+    import would write; rows the parser refuses are left to the import's error report.
+    """
+    from profiles.services import catalog as svc
+    from profiles.services import imports
+
+    scratch = imports.ImportReport(dry_run=True)
+    rows = imports._read_csv(raw, scratch, imports.SEED_COLUMNS)
+    if rows is None:
+        return {}
+    own = Seed.objects.filter(organization=org).prefetch_related("researchers", "patents")
+    out: dict[int, list[str]] = {}
+    for number, record in rows:
+        try:
+            data = imports._parse_seed_row(record)
+        except imports.FieldError:
+            continue
+        if data.get("key"):
+            seed = own.filter(key=data["key"]).first()
+        else:
+            matches = list(own.filter(title=data["title"])[:2])
+            seed = matches[0] if len(matches) == 1 else None
+        if seed is None:
+            continue
+        changed = [
+            _field_label(name)
+            for name in svc.SEED_FIELDS
+            if name in data and name != "confidential_details" and getattr(seed, name) != data[name]
+        ]
+        if "confidential_details" in data:
+            current = Seed.objects.filter(pk=seed.pk).values_list("confidential_details", flat=True)
+            if current[0] != data["confidential_details"]:
+                changed.append(_field_label("confidential_details"))
+        for name, fields in (
+            ("researchers", svc.RESEARCHER_FIELDS),
+            ("patents", svc.PATENT_FIELDS),
+        ):
+            if name in data:
+                current = [{f: getattr(r, f) for f in fields} for r in getattr(seed, name).all()]
+                if current != data[name]:
+                    changed.append(_field_label(name))
+        out[number] = changed
+    return out
 
 
-def report_has_errors(report) -> bool:
-    errors = _get(report, "errors", None)
-    if errors:
-        return True
-    return any(_get(r, "errors") for r in report_rows(report))
-
-
-def report_count(report, action: str) -> int:
-    value = _get(report, action, None)
-    if isinstance(value, int):
-        return value
-    if isinstance(value, (list, tuple)):
-        return len(value)
-    return sum(1 for r in report_rows(report) if _get(r, "action") == action)
+def preview_rows(report, changes: dict[int, list[str]]) -> tuple[list[dict], list[str], dict]:
+    """The import report as one row per CSV line (action, errors, changed fields), the
+    file-level errors, and the count of rows per action."""
+    rows: dict[int, dict] = {}
+    for action in ("created", "updated", "unchanged"):
+        for entry in getattr(report, action, []):
+            rows[entry["row"]] = {
+                "line": entry["row"],
+                "key": entry.get("key", ""),
+                "title": entry.get("title", ""),
+                "action": {"created": "create", "updated": "update"}.get(action, "unchanged"),
+                "errors": [],
+                "changes": changes.get(entry["row"], []) if action == "updated" else [],
+            }
+    file_errors: list[str] = []
+    for error in getattr(report, "errors", []):
+        line, column = error.get("row", 0), error.get("column", "")
+        if line <= 1:  # the file itself or its header row
+            file_errors.append(
+                f"{_field_label(column)}: {error['message']}" if column else error["message"]
+            )
+            continue
+        row = rows.setdefault(
+            line,
+            {"line": line, "key": "", "title": "", "action": "error", "errors": [], "changes": []},
+        )
+        row["action"] = "error"
+        row["errors"].append(
+            {"column": _field_label(column) if column else "", "message": error["message"]}
+        )
+    ordered = [rows[n] for n in sorted(rows)]
+    summary = {
+        action: sum(1 for r in ordered if r["action"] == action)
+        for action in ("create", "update", "unchanged", "error")
+    }
+    return ordered, file_errors, summary
 
 
 CSV_COLUMNS = [
-    ("key", _("キー (省略時は新規)")),
-    ("title", _("タイトル")),
-    ("summary", _("公開概要")),
+    ("key", _("キー (英数字。既存のキーなら更新、なければ新規。省略時はタイトルで照合)")),
+    ("title", _("タイトル (必須)")),
+    ("summary", _("公開概要 (必須)")),
     ("confidential_details", _("非公開の詳細")),
-    ("keywords", _("キーワード (; 区切り)")),
+    ("keywords", _("キーワード (; または 、 区切り)")),
     ("field", _("研究分野")),
     ("trl", _("TRL (1〜9)")),
-    ("collaboration", _("連携形態 (; 区切り)")),
-    ("researchers", _("研究者")),
-    ("patents", _("特許番号")),
+    ("collaboration_modes", _("連携形態 (joint_research; license など)")),
     ("language", _("言語 (ja / en)")),
-    ("capacity", _("受入可能数")),
-    ("status", _("状態 (draft / published)")),
+    ("capacity", _("受入可能数 (0〜100)")),
+    ("researchers", _("研究者 (氏名|所属|researchmap ID|yes/no を ; 区切り)")),
+    ("patents", _("特許 (出願番号|登録番号|名称|yes/no を ; 区切り)")),
 ]
 
 
