@@ -21,7 +21,7 @@ import logging
 
 from celery import group, shared_task
 from celery.signals import worker_process_init
-from django.db import InterfaceError, OperationalError, close_old_connections, transaction
+from django.db import InterfaceError, OperationalError, transaction
 
 logger = logging.getLogger(__name__)
 
@@ -100,7 +100,6 @@ def rebuild_all(run_id: int) -> int:
 def match_all_chunk(run_id: int, need_ids: list[int]) -> bool:
     from matching.services.refresh import match_run_chunk
 
-    close_old_connections()
     return match_run_chunk(run_id=run_id, need_ids=list(need_ids))
 
 

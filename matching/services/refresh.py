@@ -118,13 +118,15 @@ def _readiness(org_ids: Iterable[int]) -> dict[int, float]:
 
 
 def seed_corpus(
-    model_id: str, vectors: dict[int, np.ndarray] | None = None
+    model_id: str,
+    vectors: dict[int, np.ndarray] | None = None,
+    queryset=None,
 ) -> tuple[SeedSet, list[Seed]]:
-    """Matchable seeds that have a vector of `model_id` (or in `vectors`), as engine arrays."""
+    """Seeds (matchable ones, or `queryset`) that have a vector of `model_id` (or in
+    `vectors`), as engine arrays."""
+    qs = matchable("seed") if queryset is None else queryset
     seeds = list(
-        matchable("seed").annotate(
-            committed=Count("proposals", filter=Q(proposals__status__in=COMMITTED))
-        )
+        qs.annotate(committed=Count("proposals", filter=Q(proposals__status__in=COMMITTED)))
     )
     if vectors is None:
         vectors = vectors_load(kind="seed", ids=[s.id for s in seeds], model_id=model_id)
@@ -178,10 +180,11 @@ class Corpus:
         weights: dict[str, float] | None = None,
         correct_language: bool = True,
         need_vectors: dict[int, np.ndarray] | None = None,
+        queryset=None,
     ) -> None:
         self.model_id = model_id
         self.correct_language = correct_language
-        self.seeds, self.seed_objs = seed_corpus(model_id, vectors)
+        self.seeds, self.seed_objs = seed_corpus(model_id, vectors, queryset)
         self.index = (
             build_index(np.arange(len(self.seeds), dtype=np.int64), self.seeds.vectors)
             if len(self.seeds)
