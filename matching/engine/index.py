@@ -29,7 +29,7 @@ HNSW_EF_SEARCH = 128
 SMALL_BATCH = 16
 
 # Exact search processes queries in blocks so the (queries x items) score matrix stays bounded.
-EXACT_QUERY_BLOCK_BYTES = 256 * 1024 * 1024
+EXACT_QUERY_BLOCK_BYTES = 64 * 1024 * 1024
 
 
 class VectorIndex(Protocol):
@@ -102,7 +102,7 @@ class ExactIndex:
             stop = min(start + block, n_queries)
             scores = self._scores(queries[start:stop])
             if kk < n_items:
-                top = np.argpartition(-scores, kk - 1, axis=1)[:, :kk]
+                top = np.argpartition(scores, n_items - kk, axis=1)[:, n_items - kk :]
             else:
                 top = np.broadcast_to(np.arange(n_items), (stop - start, n_items))
             top_scores = np.take_along_axis(scores, top, axis=1)
