@@ -602,10 +602,7 @@ class AdminMatchRunListView(generics.ListAPIView):
         # Imported here: the refresh service pulls in the engine and the embedder.
         from matching.services.refresh import match_all
 
-        run = match_all(sync=False)
-        if run.created_by_id is None:
-            MatchRun.objects.filter(pk=run.pk).update(created_by=request.user)
-        run.refresh_from_db()
+        run = match_all(sync=False, by=request.user)
         return Response(MatchRunSerializer(run).data, status=status.HTTP_202_ACCEPTED)
 
 

