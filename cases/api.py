@@ -1,3 +1,160 @@
-"""API routes of this app (mounted under /api/)."""
+"""API routes of the cases app (mounted under /api/). Cases and KPI figures are public
+material (published sources; aggregates without party names), so these routes are open.
 
-urlpatterns: list = []
+    GET cases/?q=&field=&scheme=          search the case library
+    GET cases/similar/?text=&fields=&limit=   the most similar cases to a text
+    GET cases/<slug>/                      one case
+    GET kpi/?fiscal_year=                  national KPIs with the platform's contribution
+"""
+
+from __future__ import annotations
+
+from django.urls import path
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
+from rest_framework.exceptions import NotFound
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from .models import PartnershipCase, Scheme
+from .selectors import case_get, cases_search, kpi_figures, similar_cases
+
+
+class CaseSerializer(serializers.ModelSerializer):
+    scheme_label = serializers.CharField(source="get_scheme_display", read_only=True)
+
+    class Meta:
+        model = PartnershipCase
+        fields = [
+            "slug",
+            "title",
+            "title_en",
+            "academic_party",
+            "company_party",
+            "scheme",
+            "scheme_label",
+            "fields",
+            "start_year",
+            "duration_years",
+            "amount_per_year_yen",
+            "total_amount_yen",
+            "amount_note",
+            "summary",
+            "success_factors",
+            "sources",
+        ]
+
+
+class SearchQuery(serializers.Serializer):
+    q = serializers.CharField(required=False, allow_blank=True, max_length=500)
+    field = serializers.CharField(required=False, allow_blank=True, max_length=100)
+    scheme = serializers.ChoiceField(choices=Scheme.choices, required=False, allow_blank=True)
+
+
+class SimilarQuery(serializers.Serializer):
+    text = serializers.CharField(max_length=20000)
+    fields = serializers.CharField(required=False, allow_blank=True, max_length=1000)
+    limit = serializers.IntegerField(required=False, min_value=1, max_value=20, default=3)
+
+
+class KpiQuery(serializers.Serializer):
+    fiscal_year = serializers.IntegerField(required=False, min_value=1990, max_value=2100)
+
+
+class CaseListView(APIView):
+    permission_classes = [AllowAny]
+
+    @extend_schema(parameters=[SearchQuery], responses={200: CaseSerializer(many=True)})
+    def get(self, request):
+        q = SearchQuery(data=request.query_params)
+        q.is_valid(raise_exception=True)
+        matches = cases_search(
+            q=q.validated_data.get("q") or None,
+            field_name=q.validated_data.get("field") or None,
+            scheme=q.validated_data.get("scheme") or None,
+        )
+        return Response(
+            {
+                "count": len(matches),
+                "results": [{**CaseSerializer(m.case).data, "score": m.score} for m in matches],
+            }
+        )
+
+
+class SimilarCasesView(APIView):
+    permission_classes = [AllowAny]
+
+    @extend_schema(parameters=[SimilarQuery], responses={200: CaseSerializer(many=True)})
+    def get(self, request):
+        q = SimilarQuery(data=request.query_params)
+        q.is_valid(raise_exception=True)
+        fields = [f.strip() for f in (q.validated_data.get("fields") or "").split(",") if f.strip()]
+        matches = similar_cases(
+            text=q.validated_data["text"], fields=fields, limit=q.validated_data["limit"]
+        )
+        return Response(
+            {
+                "results": [
+                    {
+                        **CaseSerializer(m.case).data,
+                        "score": m.score,
+                        "shared_fields": m.shared_fields,
+                    }
+                    for m in matches
+                ]
+            }
+        )
+
+
+class CaseDetailView(APIView):
+    permission_classes = [AllowAny]
+
+    @extend_schema(responses={200: CaseSerializer})
+    def get(self, request, slug: str):
+        case = case_get(slug=slug)
+        if case is None:
+            raise NotFound()
+        return Response(CaseSerializer(case).data)
+
+
+def kpi_row_dict(r) -> dict:
+    ind = r.indicator
+    return {
+        "code": ind.code,
+        "name": ind.name,
+        "unit": ind.unit,
+        "aggregation": ind.aggregation,
+        "baseline_value": ind.baseline_value,
+        "baseline_fiscal_year": ind.baseline_fiscal_year,
+        "target_multiplier": str(ind.target_multiplier) if ind.target_multiplier else None,
+        "target_value": r.target_value,
+        "target_fiscal_year": ind.target_fiscal_year,
+        "target_text": ind.target_text,
+        "source_title": ind.source_title,
+        "source_url": ind.source_url,
+        "note": ind.note,
+        "platform_total": r.total,
+        "platform_by_fiscal_year": {str(y): v for y, v in r.by_year.items()},
+        "progress_vs_baseline": r.progress,
+    }
+
+
+class KpiView(APIView):
+    permission_classes = [AllowAny]
+
+    @extend_schema(parameters=[KpiQuery], responses={200: dict})
+    def get(self, request):
+        q = KpiQuery(data=request.query_params)
+        q.is_valid(raise_exception=True)
+        fy = q.validated_data.get("fiscal_year")
+        rows = kpi_figures(fiscal_year=fy)
+        return Response({"fiscal_year": fy, "results": [kpi_row_dict(r) for r in rows]})
+
+
+urlpatterns = [
+    path("cases/", CaseListView.as_view(), name="api_cases_list"),
+    path("cases/similar/", SimilarCasesView.as_view(), name="api_cases_similar"),
+    path("cases/<slug:slug>/", CaseDetailView.as_view(), name="api_cases_detail"),
+    path("kpi/", KpiView.as_view(), name="api_kpi"),
+]

@@ -1,0 +1,43 @@
+"""Case library and KPI dashboard pages (public)."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from matching.models import Outcome
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_case_list_searches_by_field_and_scheme(client):
+    html = client.get(reverse("cases_list"), {"field": "iPS"}).content.decode()
+    assert 'data-case="kyoto-cira-takeda-t-cira"' in html
+    assert 'data-case="osaka-ifrec-chugai"' not in html
+    html = client.get(reverse("cases_list"), {"scheme": "co_creation_agreement"}).content.decode()
+    assert 'data-case="utokyo-daikin"' in html
+    assert 'data-case="osaka-daikin"' not in html
+
+
+def test_a_case_page_shows_the_amount_and_its_sources(client):
+    html = client.get(reverse("cases_detail", args=["osaka-ifrec-chugai"])).content.decode()
+    assert "10億円" in html
+    assert "https://www.chugai-pharm.co.jp/news/detail/20160519150000_180.html" in html
+    assert client.get(reverse("cases_detail", args=["missing"])).status_code == 404
+
+
+def test_the_kpi_dashboard_shows_baselines_and_platform_totals_by_direction(client):
+    Outcome.objects.create(
+        agreement_type="cross_appointment",
+        cross_appointment_direction="university_to_company",
+        cross_appointment_count=2,
+        fiscal_year=2025,
+    )
+    r = client.get(reverse("kpi_dashboard"))
+    assert r.status_code == 200
+    html = r.content.decode()
+    assert 'data-kpi="cross-appointment-u2c"' in html
+    assert "1,150.88億円" in html  # ¥115,088M baseline
+    assert "2人" in html
+    r = client.get(reverse("kpi_dashboard"), {"fiscal_year": "abc"})
+    assert r.status_code == 200
