@@ -30,6 +30,7 @@ from profiles.selectors.readiness import (
     ORDERINGS,
     Assessment,
     academic_orgs_visible_to,
+    cross_appointment_researchers,
     readiness_comparison,
     readiness_for,
     readiness_history,
@@ -190,7 +191,11 @@ class ReadinessDetailView(APIView):
         if a is None:
             return Response({"detail": "Not found."}, status=status.HTTP_404_NOT_FOUND)
         comparison = readiness_comparison(user=request.user, assessment=a)
-        return Response(assessment_detail(a, comparison=comparison))
+        data = assessment_detail(a, comparison=comparison)
+        data["cross_appointment_researchers"] = cross_appointment_researchers(
+            user=request.user, org=a.organization
+        )
+        return Response(data)
 
     def _write(self, request, org_id: int, *, partial: bool):
         org = _visible_org(request, org_id)

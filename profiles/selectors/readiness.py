@@ -25,7 +25,7 @@ from django.utils.translation import gettext_lazy as _
 
 from profiles.choices import ACADEMIC_KINDS
 from profiles.models import Organization, ReadinessProfile, ReadinessVersion, TrackRecord
-from profiles.selectors.catalog import org_of, organizations_visible_to
+from profiles.selectors.catalog import org_of, organizations_visible_to, seeds_visible_to
 
 # Thresholds of the criteria (documented on the page through PILLARS).
 INDIRECT_RATE_THRESHOLD = Decimal("30")  # the indirect cost rate of competitive research funds
@@ -446,6 +446,20 @@ def own_readiness(*, user) -> ReadinessProfile | None:
     if org is None:
         return None
     return ReadinessProfile.objects.filter(organization=org).first()
+
+
+def cross_appointment_researchers(*, user, org: Organization) -> int:
+    """Researchers on the organisation's seeds visible to `user` who state they are available
+    for a cross-appointment (クロスアポイントメント), each person counted once by name."""
+    from profiles.models import Researcher
+
+    seeds = seeds_visible_to(user=user).filter(organization=org)
+    return (
+        Researcher.objects.filter(seed__in=seeds.values("pk"), cross_appointment_available=True)
+        .values("name")
+        .distinct()
+        .count()
+    )
 
 
 def readiness_history(*, org: Organization) -> QuerySet[ReadinessVersion]:

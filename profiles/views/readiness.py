@@ -28,6 +28,7 @@ from profiles.selectors.readiness import (
     ORDERINGS,
     PILLARS,
     academic_orgs_visible_to,
+    cross_appointment_researchers,
     readiness_comparison,
     readiness_for,
     readiness_history,
@@ -211,6 +212,9 @@ def readiness_detail_view(request: HttpRequest, org_id: int) -> HttpResponse:
             "chart": _chart(comparison),
             "history": readiness_history(org=org)[:20] if can_edit else [],
             "can_edit": can_edit,
+            "cross_appointment_researchers": cross_appointment_researchers(
+                user=request.user, org=org
+            ),
             "rules": _rules(),
             "nav_active": "readiness",
         },

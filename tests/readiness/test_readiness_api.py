@@ -211,3 +211,21 @@ def test_list_filters_by_region_and_rejects_an_unknown_ordering(api_client):
     r = api_client.get(reverse("api_readiness_list"), {"ordering": "drop table"})
     assert r.status_code == 400
     assert "ordering" in r.json()
+
+
+def test_cross_appointment_availability_counts_visible_researchers_once(api_client, university):
+    from profiles.models import Researcher
+    from tests.factories import make_seed
+
+    make_readiness(org=university)
+    published = make_seed(org=university)
+    other = make_seed(org=university)
+    draft = make_seed(org=university, status="draft")
+    Researcher.objects.create(seed=published, name="山田 太郎", cross_appointment_available=True)
+    Researcher.objects.create(seed=other, name="山田 太郎", cross_appointment_available=True)
+    Researcher.objects.create(seed=other, name="佐藤 花子", cross_appointment_available=True)
+    Researcher.objects.create(seed=other, name="鈴木 一郎", cross_appointment_available=False)
+    Researcher.objects.create(seed=draft, name="田中 次郎", cross_appointment_available=True)
+    api_client.force_authenticate(make_user(org=make_org(kind=OrgKind.COMPANY)))
+    body = api_client.get(_detail(university)).json()
+    assert body["cross_appointment_researchers"] == 2
