@@ -1,0 +1,85 @@
+"""Semantic seed search: visible seeds only, filters, explanations from public text."""
+
+from __future__ import annotations
+
+import pytest
+
+from matching.services.search import search_seeds
+from profiles.choices import ApprovalStatus, OrgKind, PublicationStatus
+from tests.factories import make_org, make_seed, make_user
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("hashing_embedder")]
+
+
+@pytest.fixture
+def world():
+    company = make_org(kind=OrgKind.COMPANY)
+    user = make_user(org=company)
+    north = make_org(kind=OrgKind.UNIVERSITY, prefecture="青森県", region="tohoku")
+    tokyo = make_org(kind=OrgKind.UNIVERSITY)
+    pending = make_org(kind=OrgKind.UNIVERSITY, approval_status=ApprovalStatus.PENDING)
+    battery = make_seed(
+        org=north,
+        title="全固体電池の固体電解質",
+        summary="硫化物系固体電解質 全固体電池 リチウムイオン伝導",
+        trl=3,
+        collaboration_modes=["joint_research", "license"],
+        confidential_details="秘密の全固体電池組成 QQ-77",
+    )
+    battery_tokyo = make_seed(
+        org=tokyo,
+        title="全固体電池の正極界面",
+        summary="全固体電池 正極 界面抵抗 固体電解質",
+        trl=6,
+        collaboration_modes=["contract_research"],
+    )
+    hidden = [
+        make_seed(
+            org=tokyo,
+            title="全固体電池 下書き",
+            summary="全固体電池",
+            status=PublicationStatus.DRAFT,
+        ),
+        make_seed(org=pending, title="全固体電池 承認待ち", summary="全固体電池 固体電解質"),
+    ]
+    food = make_seed(org=tokyo, title="米粉パン", summary="グルテンフリー 米粉 食感")
+    return {
+        "user": user,
+        "battery": battery,
+        "battery_tokyo": battery_tokyo,
+        "hidden": hidden,
+        "food": food,
+    }
+
+
+def test_search_ranks_visible_seeds_and_never_returns_hidden_ones(world):
+    hits = search_seeds(user=world["user"], text="全固体電池の固体電解質")
+
+    ids = [h.seed.id for h in hits]
+    assert ids[0] in {world["battery"].id, world["battery_tokyo"].id}
+    assert ids.index(world["food"].id) > ids.index(world["battery"].id)
+    assert not {s.id for s in world["hidden"]} & set(ids)
+    assert hits[0].signals["semantic"] > hits[-1].signals["semantic"]
+    assert any("全固体電池" in term for term in hits[0].shared_terms)
+
+
+def test_search_filters_by_region_trl_and_mode(world):
+    user = world["user"]
+    by_region = search_seeds(user=user, text="全固体電池", region="tohoku")
+    assert [h.seed.id for h in by_region] == [world["battery"].id]
+    by_trl = search_seeds(user=user, text="全固体電池", trl_min=5, trl_max=9)
+    assert [h.seed.id for h in by_trl] == [world["battery_tokyo"].id]
+    by_mode = search_seeds(user=user, text="全固体電池", mode="license")
+    assert [h.seed.id for h in by_mode] == [world["battery"].id]
+
+
+def test_search_explanations_never_show_confidential_details(world):
+    hits = search_seeds(user=world["user"], text="秘密の全固体電池組成 QQ-77")
+    assert hits
+    for hit in hits:
+        assert "QQ-77" not in " ".join(hit.shared_terms)
+        assert "秘密" not in " ".join(hit.shared_terms)
+
+
+def test_empty_query_returns_nothing(world):
+    assert search_seeds(user=world["user"], text="   ") == []
