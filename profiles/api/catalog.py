@@ -735,6 +735,15 @@ class InvestorProfileViewSet(_CatalogViewSet):
         serializer.instance = self.refreshed(profile)
 
 
+class _SeedIdsField(serializers.ListField):
+    """Linked seed ids; reads only those the caller may see."""
+
+    def get_attribute(self, instance):
+        request = self.context.get("request")
+        visible = sel.seeds_visible_to(user=getattr(request, "user", None))
+        return sorted(visible.filter(ventures=instance).order_by().values_list("id", flat=True))
+
+
 class VentureSerializer(_ConfidentialMixin, serializers.ModelSerializer):
     key = _key_field()
     organization = OrganizationBriefSerializer(read_only=True)
@@ -745,7 +754,7 @@ class VentureSerializer(_ConfidentialMixin, serializers.ModelSerializer):
     )
     stage = serializers.ChoiceField(choices=Stage.choices, required=False)
     seeks = serializers.CharField(max_length=5000, required=False, allow_blank=True)
-    seeds = serializers.ListField(
+    seeds = _SeedIdsField(
         child=serializers.IntegerField(min_value=1, max_value=MAX_ID),
         max_length=100,
         required=False,
@@ -781,15 +790,6 @@ class VentureSerializer(_ConfidentialMixin, serializers.ModelSerializer):
                 _("自組織の研究シーズではありません: %(ids)s") % {"ids": ", ".join(missing)}
             )
         return [found[v] for v in dict.fromkeys(value)]
-
-    def to_representation(self, instance):
-        data = super().to_representation(instance)
-        request = self.context.get("request")
-        visible = sel.seeds_visible_to(user=getattr(request, "user", None))
-        data["seeds"] = sorted(
-            visible.filter(ventures=instance).values_list("id", flat=True).order_by()
-        )
-        return data
 
 
 class VentureFilter(django_filters.FilterSet):

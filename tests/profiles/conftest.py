@@ -1,0 +1,84 @@
+"""Fixtures of the foundation tests: two universities, a company, and their managers."""
+
+from __future__ import annotations
+
+import pytest
+from rest_framework.test import APIClient
+
+from profiles.choices import OrgKind
+from tests.factories import make_org, make_user
+
+
+@pytest.fixture(autouse=True)
+def _no_embedding(monkeypatch):
+    """Record embedding requests instead of running the matcher (these tests are about the
+    catalog); tests that need the calls read `embed_calls`."""
+    calls: list[tuple[str, int]] = []
+
+    class _Task:
+        @staticmethod
+        def delay(kind, object_id):
+            calls.append((kind, object_id))
+
+    import matching.tasks
+
+    monkeypatch.setattr(matching.tasks, "embed_subject", _Task)
+    return calls
+
+
+@pytest.fixture
+def embed_calls(_no_embedding):
+    return _no_embedding
+
+
+@pytest.fixture
+def uni(db):
+    return make_org(
+        kind=OrgKind.UNIVERSITY, key="u-alpha", name="アルファ大学", prefecture="宮城県"
+    )
+
+
+@pytest.fixture
+def other_uni(db):
+    return make_org(kind=OrgKind.UNIVERSITY, key="u-beta", name="ベータ大学", prefecture="福岡県")
+
+
+@pytest.fixture
+def company(db):
+    return make_org(kind=OrgKind.COMPANY, key="c-gamma", name="ガンマ工業", prefecture="愛知県")
+
+
+def _client(user) -> APIClient:
+    c = APIClient()
+    c.force_authenticate(user)
+    return c
+
+
+@pytest.fixture
+def uni_user(uni):
+    return make_user(org=uni)
+
+
+@pytest.fixture
+def other_user(other_uni):
+    return make_user(org=other_uni)
+
+
+@pytest.fixture
+def company_user(company):
+    return make_user(org=company)
+
+
+@pytest.fixture
+def uni_client(uni_user):
+    return _client(uni_user)
+
+
+@pytest.fixture
+def other_client(other_user):
+    return _client(other_user)
+
+
+@pytest.fixture
+def company_client(company_user):
+    return _client(company_user)
