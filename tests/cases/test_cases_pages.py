@@ -41,3 +41,16 @@ def test_the_kpi_dashboard_shows_baselines_and_platform_totals_by_direction(clie
     assert "2人" in html
     r = client.get(reverse("kpi_dashboard"), {"fiscal_year": "abc"})
     assert r.status_code == 200
+
+
+def test_the_dashboard_and_readiness_rules_are_translated_to_english(client):
+    from django.utils import translation
+
+    r = client.get(reverse("kpi_dashboard"), HTTP_ACCEPT_LANGUAGE="en")
+    html = r.content.decode()
+    assert "Contribution to the national KPIs" in html
+    assert "Download CSV" in html
+    with translation.override("en"):
+        from profiles.selectors.readiness import PILLARS
+
+        assert str(PILLARS[1].criteria[0].label) == "Indirect cost rate of 30% or more"
