@@ -29,6 +29,8 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers, status
 from rest_framework.permissions import IsAdminUser
 from rest_framework.response import Response
@@ -372,6 +374,7 @@ def _validated(serializer_class, data):
 # --- Proposals -------------------------------------------------------------------------------
 
 
+@extend_schema(parameters=[ProposalListQuery])
 class ProposalListView(generics.ListAPIView):
     serializer_class = ProposalSerializer
 
@@ -388,12 +391,14 @@ class ProposalListView(generics.ListAPIView):
 
 
 class ProposalDetailView(APIView):
+    @extend_schema(responses=ProposalSerializer)
     def get(self, request, pk: int):
         proposal = _get_or_404(selectors.proposals_for(user=request.user), pk)
         return Response(ProposalSerializer(proposal, context={"request": request}).data)
 
 
 class ProposalRespondView(APIView):
+    @extend_schema(request=RespondInput, responses=ProposalSerializer)
     def post(self, request, pk: int):
         proposal = _get_or_404(selectors.proposals_for(user=request.user), pk)
         data = _validated(RespondInput, request.data)
@@ -422,6 +427,7 @@ def _outcome_data(outcome) -> dict:
 
 
 class ProposalOutcomeView(APIView):
+    @extend_schema(request=OutcomeInput, responses={201: OpenApiTypes.OBJECT})
     def post(self, request, pk: int):
         proposal = _get_or_404(selectors.proposals_for(user=request.user), pk)
         data = _validated(OutcomeInput, request.data)
@@ -430,6 +436,7 @@ class ProposalOutcomeView(APIView):
 
 
 class ProposalIntroductionView(APIView):
+    @extend_schema(responses=OpenApiTypes.OBJECT)
     def get(self, request, pk: int):
         proposal = _get_or_404(selectors.proposals_for(user=request.user), pk)
         return Response(selectors.introduction_for(user=request.user, proposal=proposal))
@@ -450,12 +457,14 @@ class PartnershipListView(generics.ListAPIView):
 
 
 class PartnershipDetailView(APIView):
+    @extend_schema(responses=PartnershipDetailSerializer)
     def get(self, request, pk: int):
         partnership = _get_or_404(selectors.partnerships_for(user=request.user), pk)
         return Response(PartnershipDetailSerializer(partnership, context={"request": request}).data)
 
 
 class PartnershipRespondView(APIView):
+    @extend_schema(request=RespondInput, responses=PartnershipDetailSerializer)
     def post(self, request, pk: int):
         partnership = _get_or_404(selectors.partnerships_for(user=request.user), pk)
         data = _validated(RespondInput, request.data)
@@ -465,6 +474,7 @@ class PartnershipRespondView(APIView):
 
 
 class PartnershipOutcomeView(APIView):
+    @extend_schema(request=OutcomeInput, responses={201: OpenApiTypes.OBJECT})
     def post(self, request, pk: int):
         partnership = _get_or_404(selectors.partnerships_for(user=request.user), pk)
         data = _validated(OutcomeInput, request.data)
@@ -476,6 +486,7 @@ class PartnershipOutcomeView(APIView):
 
 
 class SeedSearchView(APIView):
+    @extend_schema(parameters=[SearchQuery], responses=OpenApiTypes.OBJECT)
     def get(self, request):
         query = _validated(SearchQuery, request.query_params)
         # Imported here: the search service loads the embedder stack, which the rest of the
@@ -522,6 +533,7 @@ class DealFlowView(generics.ListAPIView):
 
 
 class DealFlowOutcomeView(APIView):
+    @extend_schema(request=OutcomeInput, responses={201: OpenApiTypes.OBJECT})
     def post(self, request, pk: int):
         match = _get_or_404(selectors.investor_deal_flow(user=request.user), pk)
         data = _validated(OutcomeInput, request.data)
@@ -552,6 +564,7 @@ class AdminProposalReviewView(APIView):
     permission_classes = [IsAdminUser]
     review_action: str = ""
 
+    @extend_schema(request=ReviewInput, responses=ProposalSerializer)
     def post(self, request, pk: int):
         proposal = _get_or_404(selectors.proposals_for(user=request.user), pk)
         if self.review_action == "approve":
@@ -568,6 +581,7 @@ class AdminPartnershipReviewView(APIView):
     permission_classes = [IsAdminUser]
     review_action: str = ""
 
+    @extend_schema(request=ReviewInput, responses=PartnershipSerializer)
     def post(self, request, pk: int):
         partnership = _get_or_404(selectors.partnerships_for(user=request.user), pk)
         if self.review_action == "approve":
@@ -587,6 +601,7 @@ class AdminPartnershipReviewView(APIView):
 class AdminMetricsView(APIView):
     permission_classes = [IsAdminUser]
 
+    @extend_schema(responses=OpenApiTypes.OBJECT)
     def get(self, request):
         from matching.services.metrics import admin_metrics
 
@@ -598,6 +613,7 @@ class AdminMatchRunListView(generics.ListAPIView):
     serializer_class = MatchRunSerializer
     queryset = MatchRun.objects.order_by("-created_at", "-id")
 
+    @extend_schema(request=None, responses={202: MatchRunSerializer})
     def post(self, request):
         # Imported here: the refresh service pulls in the engine and the embedder.
         from matching.services.refresh import match_all
@@ -609,6 +625,7 @@ class AdminMatchRunListView(generics.ListAPIView):
 class AdminMatchRunDetailView(APIView):
     permission_classes = [IsAdminUser]
 
+    @extend_schema(responses=MatchRunSerializer)
     def get(self, request, pk: int):
         run = _get_or_404(MatchRun.objects.all(), pk)
         return Response(MatchRunSerializer(run).data)

@@ -542,3 +542,14 @@ def test_admin_metrics_endpoint_answers_for_coordinators(api_client, world):
     body = response.json()
     assert body["feedback"]["shown"] == 1 and body["feedback"]["mutual_interest_rate"] == 1.0
     assert body["model"]["embedder"]
+
+
+def test_errors_are_japanese_by_default_and_english_on_request(api_client, world):
+    _approve(world)
+    url = reverse("matching-api-proposal-respond", args=[world.proposal.pk])
+    client = _client(api_client, world.company_user)
+    payload = {"decision": "declined", "reason": ""}
+    ja = client.post(url, payload, format="json")
+    assert ja.json()["reason"] == ["辞退の理由を選択してください。"]
+    en = client.post(url, payload, format="json", HTTP_ACCEPT_LANGUAGE="en")
+    assert en.json()["reason"] == ["Choose a reason for declining."]
