@@ -115,7 +115,7 @@ class OrganizationRegisterForm(forms.Form):
     prefecture = forms.ChoiceField(
         label=_("都道府県"), choices=[("", "---------"), *PREFECTURE_CHOICES]
     )
-    website = forms.URLField(label=_("ウェブサイト"), required=False)
+    website = forms.URLField(label=_("ウェブサイト"), required=False, assume_scheme="https")
     contact_email = forms.EmailField(label=_("連絡先メール"))
     description = forms.CharField(
         label=_("組織の紹介"), widget=forms.Textarea(attrs={"rows": 4}), required=False
@@ -1065,7 +1065,7 @@ class OrganizationForm(CleanTextMixin, forms.Form):
     prefecture = forms.ChoiceField(
         label=_("都道府県"), choices=[("", "---------"), *PREFECTURE_CHOICES], required=False
     )
-    website = forms.URLField(label=_("ウェブサイト"), required=False)
+    website = forms.URLField(label=_("ウェブサイト"), required=False, assume_scheme="https")
     contact_email = forms.EmailField(label=_("連絡先メール"), required=False)
     description = forms.CharField(
         label=_("組織の紹介"), widget=forms.Textarea(attrs={"rows": 5}), required=False
