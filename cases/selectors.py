@@ -105,6 +105,33 @@ def similar_cases(*, text: str, fields: list[str] | None = None, limit: int = 3)
     return out[: max(0, limit)]
 
 
+def similar_cases_for_partnership(*, partnership, limit: int = 3) -> list[PartnershipCase]:
+    """The cases most similar to an organisation-level proposal, as a template for the
+    conversation: compared with the public text of the company's published needs and the
+    university's published seeds (never confidential fields), with their fields as `fields`.
+
+    Returns PartnershipCase rows, each with `similarity` and `shared_fields` attributes set;
+    `str(case)` is its title.
+    """
+    from profiles.choices import PublicationStatus
+    from profiles.models import Need, Seed
+
+    needs = Need.objects.filter(
+        organization_id=partnership.company_id, status=PublicationStatus.PUBLISHED
+    ).only("title", "description", "keywords", "field")[:50]
+    seeds = Seed.objects.filter(
+        organization_id=partnership.academic_id, status=PublicationStatus.PUBLISHED
+    ).only("title", "summary", "keywords", "field")[:200]
+    texts = [n.embedding_text() for n in needs] + [s.embedding_text() for s in seeds]
+    fields = sorted({x.field for x in [*needs, *seeds] if x.field})
+    out = []
+    for m in similar_cases(text="\n".join(texts), fields=fields, limit=limit):
+        m.case.similarity = m.score
+        m.case.shared_fields = m.shared_fields
+        out.append(m.case)
+    return out
+
+
 def cases_search(
     *, q: str | None = None, field_name: str | None = None, scheme: str | None = None
 ) -> list[CaseMatch]:

@@ -71,7 +71,7 @@ class PriceEstimate:
     rates: PriceRates
     budget_min_yen: int | None = None
     budget_max_yen: int | None = None
-    # "within" (min ≤ T ≤ max), "over" (T > max), "under" (T < min), "unknown" (no budget)
+    # "fit" (min ≤ T ≤ max), "over" (T > max), "under" (T < min), "unknown" (no budget)
     fit: str = "unknown"
     gap_yen: int = 0  # T − max when over, min − T when under, else 0
     assumptions: list[str] = field(default_factory=list)
@@ -224,7 +224,7 @@ def compute_estimate(
     elif budget_min_yen is not None and total < budget_min_yen:
         fit, gap = "under", budget_min_yen - total
     elif budget_min_yen is not None or budget_max_yen is not None:
-        fit = "within"
+        fit = "fit"
     return PriceEstimate(
         lines=lines,
         total_yen=total,

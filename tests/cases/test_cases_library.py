@@ -83,3 +83,28 @@ def test_case_api_searches_and_reports_bad_input(api_client):
     r = api_client.get(reverse("api_cases_detail", args=["osaka-daikin"]))
     assert r.json()["total_amount_yen"] == 5_600_000_000
     assert api_client.get(reverse("api_cases_detail", args=["nope"])).status_code == 404
+
+
+def test_a_partnership_links_the_cases_closest_to_its_public_needs_and_seeds():
+    from matching.models import PartnershipProposal
+    from profiles.choices import OrgKind
+    from tests.factories import make_need, make_org, make_seed
+
+    company = make_org(kind=OrgKind.COMPANY)
+    uni = make_org(kind=OrgKind.UNIVERSITY)
+    make_need(
+        org=company,
+        title="自己免疫疾患の創薬標的",
+        description="免疫学の基礎研究から創薬標的を探したい。",
+        confidential_details="iPS細胞 再生医療 " * 50,  # never used for the comparison
+        field="免疫学",
+    )
+    make_seed(org=uni, title="制御性T細胞の研究", summary="免疫応答の制御機構。", field="免疫学")
+    pp = PartnershipProposal.objects.create(company=company, academic=uni, score=0.5, rank=1)
+    from cases.selectors import similar_cases_for_partnership
+
+    cases = similar_cases_for_partnership(partnership=pp, limit=2)
+    assert [c.slug for c in cases][0] == "osaka-ifrec-chugai"
+    assert cases[0].shared_fields == ["免疫学"]
+    assert str(cases[0]) == cases[0].title
+    assert len(cases) == 2

@@ -83,9 +83,9 @@ def test_a_role_the_university_does_not_charge_costs_nothing_and_says_so():
     ("bmin", "bmax", "fit", "gap"),
     [
         (None, None, "unknown", 0),
-        (1_000_000, 1_300_000, "within", 0),
+        (1_000_000, 1_300_000, "fit", 0),
         (None, 1_299_999, "over", 1),
-        (None, 1_300_000, "within", 0),
+        (None, 1_300_000, "fit", 0),
         (1_300_001, None, "under", 1),
     ],
 )
