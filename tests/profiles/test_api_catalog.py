@@ -272,3 +272,15 @@ def test_need_is_written_with_its_organisation_from_the_session(company, company
     response = company_client.post("/api/needs/", {"title": "t", "description": "d"}, format="json")
     assert response.status_code == 201
     assert Need.objects.get().organization_id == company.id
+
+
+def test_errors_are_in_english_when_the_client_asks_for_english(uni, uni_client):
+    uni.approval_status = ApprovalStatus.PENDING
+    uni.save()
+    seed = make_seed(org=uni, status=PublicationStatus.DRAFT)
+    response = uni_client.post(f"/api/seeds/{seed.id}/publish/", HTTP_ACCEPT_LANGUAGE="en")
+    assert response.json()["status"] == [
+        "Nothing can be published until the organisation is approved."
+    ]
+    response = uni_client.post(f"/api/seeds/{seed.id}/publish/", HTTP_ACCEPT_LANGUAGE="ja")
+    assert response.json()["status"] == ["組織が承認されるまで公開できません。"]
