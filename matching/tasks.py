@@ -86,21 +86,35 @@ def refresh_matches_for(kind: str, object_id: int) -> dict:
 @shared_task(soft_time_limit=1800, time_limit=1900, **COMMON)
 def rebuild_all(run_id: int) -> int:
     from matching.models import MatchRun
-    from matching.services.refresh import match_run_start
+    from matching.services.refresh import match_run_fail, match_run_start
 
     run = MatchRun.objects.get(pk=run_id)
-    if run.status in (MatchRun.Status.DONE, MatchRun.Status.FAILED):
-        return 0  # a duplicate delivery of a finished run
-    chunks = match_run_start(run=run)
+    started = run.status == MatchRun.Status.RUNNING and run.total_chunks > 0
+    if started or run.status in (MatchRun.Status.DONE, MatchRun.Status.FAILED):
+        return 0  # a duplicate delivery: the chunks are already out, or the run ended
+    try:
+        chunks = match_run_start(run=run)
+    except TRANSIENT:
+        raise
+    except Exception as exc:
+        match_run_fail(run_id=run_id, error=f"{type(exc).__name__}: {exc}")
+        raise
     group(match_all_chunk.s(run_id, chunk) for chunk in chunks).apply_async()
     return len(chunks)
 
 
 @shared_task(soft_time_limit=900, time_limit=960, **COMMON)
 def match_all_chunk(run_id: int, need_ids: list[int]) -> bool:
-    from matching.services.refresh import match_run_chunk
+    from matching.services.refresh import match_run_chunk, match_run_fail
 
-    return match_run_chunk(run_id=run_id, need_ids=list(need_ids))
+    try:
+        return match_run_chunk(run_id=run_id, need_ids=list(need_ids))
+    except TRANSIENT:
+        raise  # retried by Celery
+    except Exception as exc:
+        # A bug, not a hiccup: show it on the run instead of leaving it "running" forever.
+        match_run_fail(run_id=run_id, error=f"{type(exc).__name__}: {exc}")
+        raise
 
 
 @shared_task(soft_time_limit=1800, time_limit=1900, **COMMON)

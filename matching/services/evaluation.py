@@ -10,6 +10,7 @@ shown. `matching_compare` recomputes the rankings in memory with other embedders
 from __future__ import annotations
 
 import time
+from collections import defaultdict
 from pathlib import Path
 
 import numpy as np
@@ -83,13 +84,39 @@ def _org_of_seed() -> dict[str, str]:
     return dict(Seed.objects.values_list("key", "organization__key"))
 
 
+def assignment_quality() -> dict:
+    """What the constraints (capacity, exposure spreading) cost: the summed score of the open
+    proposals against the summed score of each need's unconstrained top seeds (as many as it
+    has proposals), and the share of needs whose best seed is among its proposals."""
+    proposals = defaultdict(list)
+    for need_id, seed_id, score in Proposal.objects.values_list("need_id", "seed_id", "score"):
+        proposals[need_id].append((seed_id, score))
+    assigned = unconstrained = 0.0
+    top_kept = 0
+    for need_id, chosen in proposals.items():
+        top = list(
+            MatchScore.objects.filter(need_id=need_id)
+            .order_by("rank")
+            .values_list("seed_id", "score")[: len(chosen)]
+        )
+        assigned += sum(score for _, score in chosen)
+        unconstrained += sum(score for _, score in top)
+        top_kept += bool(top) and top[0][0] in {seed for seed, _ in chosen}
+    return {
+        "assignment_quality_ratio": round(assigned / unconstrained, 4) if unconstrained else 1.0,
+        "needs_keeping_their_best_seed": round(top_kept / len(proposals), 4) if proposals else 1.0,
+    }
+
+
 def matching_evaluate(*, gold: dict, gold_name: str, store: bool = True) -> dict:
-    """The CATALOG metrics of the stored rankings against a gold file; stored as an
-    EvaluationResult for the admin console."""
+    """The CATALOG metrics of the stored rankings against a gold file; stored, with the
+    assignment quality figures, as an EvaluationResult for the admin console."""
     metrics = evaluate_rankings(rankings_export(), gold, _org_of_seed())
     if store:
         EvaluationResult.objects.create(
-            model_id=get_embedder().model_id, gold_name=Path(gold_name).name, metrics=metrics
+            model_id=get_embedder().model_id,
+            gold_name=Path(gold_name).name,
+            metrics=metrics | assignment_quality(),
         )
     return metrics
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 import logging
 from collections import defaultdict
 from collections.abc import Iterable
+from datetime import timedelta
 
 import numpy as np
 from django.conf import settings
@@ -625,9 +626,19 @@ def match_run_start(*, run: MatchRun) -> list[list[int]]:
     return chunks
 
 
+def match_run_fail(*, run_id: int, error: str) -> None:
+    MatchRun.objects.filter(pk=run_id).update(
+        status=MatchRun.Status.FAILED, error=error[:2000], finished_at=timezone.now()
+    )
+
+
 def match_run_chunk(*, run_id: int, need_ids: list[int]) -> bool:
     """Score one chunk of needs and count it; the chunk that completes the run finishes it.
-    Returns True when this call finished the run."""
+    Returns True when this call finished the run.
+
+    A chunk delivered twice re-scores the same needs (same rows) and counts once more, capped
+    at the total; the run finishes once, under the row lock.
+    """
     if need_ids:
         needs_score(need_ids=need_ids)
     with transaction.atomic():
@@ -683,9 +694,7 @@ def match_all(*, sync: bool, by=None) -> MatchRun:
         for chunk in match_run_start(run=run):
             match_run_chunk(run_id=run.id, need_ids=chunk)
     except Exception as exc:
-        MatchRun.objects.filter(pk=run.pk).update(
-            status=MatchRun.Status.FAILED, error=str(exc)[:2000], finished_at=timezone.now()
-        )
+        match_run_fail(run_id=run.pk, error=str(exc))
         raise
     run.refresh_from_db()
     return run
@@ -695,6 +704,13 @@ def stale_refresh() -> dict:
     """The periodic sweep: embed what is stale, refresh the subjects that changed, and rebuild
     everything when the stored scores belong to another model (the model was switched)."""
     embedder = get_embedder()
+    running = MatchRun.objects.filter(
+        kind=MatchRun.Kind.FULL,
+        status__in=[MatchRun.Status.PENDING, MatchRun.Status.RUNNING],
+        created_at__gte=timezone.now() - timedelta(hours=2),
+    ).first()
+    if running is not None:
+        return {"rebuild": running.id, "already_running": True}
     if MatchScore.objects.exclude(model_id=embedder.model_id).exists():
         run = match_all(sync=False)
         return {"rebuild": run.id}

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from matching.services.evaluation import matching_compare, matching_evaluate
+from matching.services.evaluation import assignment_quality, matching_compare, matching_evaluate
 
 KEYS = (
     "seed_ndcg@10",
@@ -49,5 +49,11 @@ class Command(BaseCommand):
             for row in matching_compare(gold=data):
                 cells = " | ".join(f"{row[k]:.3f}" for k in KEYS)
                 self.stdout.write(f"| {row['config']} | {cells} | {row['seconds']} |")
+        quality = assignment_quality()
+        self.stdout.write(
+            "constrained proposals vs unconstrained top-k: score ratio "
+            f"{quality['assignment_quality_ratio']:.4f}, needs keeping their best seed "
+            f"{quality['needs_keeping_their_best_seed']:.4f}"
+        )
         metrics = matching_evaluate(gold=data, gold_name=gold)
         self.stdout.write(json.dumps(metrics))
