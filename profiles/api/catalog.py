@@ -960,11 +960,15 @@ class ImportRowSerializer(serializers.Serializer):
     title = serializers.CharField()
 
 
+class ImportUpdatedRowSerializer(ImportRowSerializer):
+    changed = serializers.ListField(child=serializers.CharField())
+
+
 class ImportReportSerializer(serializers.Serializer):
     dry_run = serializers.BooleanField()
     committed = serializers.BooleanField()
     created = ImportRowSerializer(many=True)
-    updated = ImportRowSerializer(many=True)
+    updated = ImportUpdatedRowSerializer(many=True)
     unchanged = ImportRowSerializer(many=True)
     errors = ImportErrorSerializer(many=True)
 

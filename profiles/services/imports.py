@@ -645,7 +645,7 @@ class ImportReport:
 
     dry_run: bool
     created: list[dict] = field(default_factory=list)  # {"row", "key", "title"}
-    updated: list[dict] = field(default_factory=list)
+    updated: list[dict] = field(default_factory=list)  # … plus "changed": [field names]
     unchanged: list[dict] = field(default_factory=list)
     errors: list[dict] = field(default_factory=list)  # {"row", "column", "message"}
     committed: bool = False
@@ -948,25 +948,24 @@ def _parse_need_row(raw: dict) -> dict:
     return data
 
 
-def _seed_differs(seed: Seed, data: dict) -> bool:
-    for name in svc.SEED_FIELDS:
-        if name in data and getattr(seed, name) != data[name]:
-            return True
+def _seed_differs(seed: Seed, data: dict) -> list[str]:
+    """The names of the fields (and related lists) the row would change."""
+    changed = [n for n in svc.SEED_FIELDS if n in data and getattr(seed, n) != data[n]]
     if "researchers" in data:
         current = [
             {f: getattr(r, f) for f in svc.RESEARCHER_FIELDS} for r in seed.researchers.all()
         ]
         if current != data["researchers"]:
-            return True
+            changed.append("researchers")
     if "patents" in data:
         current = [{f: getattr(p, f) for f in svc.PATENT_FIELDS} for p in seed.patents.all()]
         if current != data["patents"]:
-            return True
-    return False
+            changed.append("patents")
+    return changed
 
 
-def _need_differs(need: Need, data: dict) -> bool:
-    return any(name in data and getattr(need, name) != data[name] for name in svc.NEED_FIELDS)
+def _need_differs(need: Need, data: dict) -> list[str]:
+    return [n for n in svc.NEED_FIELDS if n in data and getattr(need, n) != data[n]]
 
 
 def _csv_import(
@@ -1025,9 +1024,9 @@ def _csv_import(
                         obj = create(org=org, by=by, data=data)
                         entry["key"] = obj.key
                         report.created.append(entry)
-                    elif differs(existing, data):
+                    elif changed := differs(existing, data):
                         update(existing, by, data)
-                        report.updated.append(entry)
+                        report.updated.append({**entry, "changed": changed})
                     else:
                         report.unchanged.append(entry)
             except ValidationError as exc:

@@ -79,6 +79,7 @@ def test_changed_row_is_reported_as_updated_and_keeps_its_status(uni, uni_user):
     seed = make_seed(org=uni, key="s-csv-1", title="旧タイトル")
     report = csv_import_seeds(org=uni, by=uni_user, file=_file(HEADER + GOOD_ROWS), dry_run=False)
     assert [r["key"] for r in report.updated] == ["s-csv-1"]
+    assert "title" in report.updated[0]["changed"] and "trl" not in report.updated[0]["changed"]
     seed.refresh_from_db()
     assert seed.title == "全固体電池の固体電解質" and seed.status == PublicationStatus.PUBLISHED
 
