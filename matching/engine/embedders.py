@@ -139,7 +139,8 @@ def make_embedder(kind: str, model: str = "") -> Embedder:
     if kind == "sentence-transformers":
         return SentenceTransformerEmbedder(model or None)
     if kind == "hashing":
-        return HashingEmbedder()
+        # MATCHING_MODEL may name the number of hashed features (a different model id).
+        return HashingEmbedder(dim=int(model)) if model else HashingEmbedder()
     raise ValueError(f"unknown embedder {kind!r}")
 
 

@@ -43,6 +43,8 @@ MIN_STD = 0.02
 # Statistics (language medians, mean, std) are taken over at most this many seeds.
 STATS_SAMPLE = 5000
 
+TRL_TOLERANCE = 1
+
 # Typical yen cost of one collaboration of each mode (public surveys of Japanese university
 # joint research: a few million yen per project-year); a need whose budget is below it fits
 # less. Only a mild signal: a budget is a starting point of a negotiation.
@@ -192,9 +194,11 @@ def mode_fit(need_modes: frozenset[str], seeds: SeedSet, rows: np.ndarray) -> np
 
 
 def trl_fit(trl_min: int | None, trl_max: int | None, trl: np.ndarray) -> np.ndarray:
-    """1 inside the need's TRL range, falling by a third per level outside; unknown = 1."""
-    lo = -np.inf if trl_min is None else trl_min
-    hi = np.inf if trl_max is None else trl_max
+    """1 inside the need's TRL range widened by one level (TRL self-assessments are rough,
+    and a single expected level means "around it"), then a third less per further level;
+    unknown = 1."""
+    lo = -np.inf if trl_min is None else trl_min - TRL_TOLERANCE
+    hi = np.inf if trl_max is None else trl_max + TRL_TOLERANCE
     distance = np.where(trl < lo, lo - trl, np.where(trl > hi, trl - hi, 0.0))
     fit = np.clip(1.0 - distance / 3.0, 0.0, 1.0)
     return np.where(np.isnan(trl), 1.0, fit)

@@ -82,9 +82,9 @@ def test_language_correction_lifts_a_cross_language_seed_over_a_same_language_di
     assert seeds.ids[corrected.rows[0]] == 9
 
 
-def test_trl_fit_is_one_inside_the_range_and_falls_outside_and_neutral_when_unknown():
-    fit = trl_fit(4, 6, np.array([5.0, 3.0, 9.0, np.nan]))
-    assert fit.tolist() == pytest.approx([1.0, 2 / 3, 0.0, 1.0])
+def test_trl_fit_is_one_near_the_range_and_falls_outside_and_neutral_when_unknown():
+    fit = trl_fit(6, 7, np.array([6.0, 5.0, 4.0, 9.0, 2.0, np.nan]))
+    assert fit.tolist() == pytest.approx([1.0, 1.0, 2 / 3, 2 / 3, 0.0, 1.0])
 
 
 def test_mode_mismatch_and_full_capacity_push_a_seed_down():
