@@ -803,7 +803,7 @@ def console_rebuild(request: HttpRequest) -> HttpResponse:
     require_staff(request)
     from matching.services.refresh import match_all
 
-    run = match_all(sync=False)
+    run = match_all(sync=False, by=request.user)
     messages.success(request, _("全件再計算を開始しました (#%(id)s)。") % {"id": run.pk})
     return redirect(f"{reverse('console_quality')}?run={run.pk}")
 

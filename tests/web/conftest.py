@@ -86,6 +86,15 @@ class Session:
         self.page.wait_for_load_state("load")
         return response
 
+    def goto_refused(self, path: str, status: int):
+        """Open a page the user may not see: it answers `status`, and the browser's own
+        "failed to load resource" console line for it is expected, not an error of the page."""
+        before = len(self.errors)
+        response = self.goto(path)
+        assert response.status == status, f"{path}: {response.status}"
+        self.errors[before:] = [e for e in self.errors[before:] if f"status of {status}" not in e]
+        return response
+
     def login(self, username: str, password: str = PASSWORD) -> None:
         self.goto("/login/")
         self.page.fill("#id_username", username)
