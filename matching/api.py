@@ -185,6 +185,19 @@ class ProposalSerializer(serializers.ModelSerializer):
         return obj.review_note if self._user().is_staff else None
 
 
+class ProposalDetailSerializer(ProposalSerializer):
+    price_estimate = serializers.SerializerMethodField()
+
+    class Meta(ProposalSerializer.Meta):
+        fields = [*ProposalSerializer.Meta.fields, "price_estimate"]
+
+    def get_price_estimate(self, obj: Proposal) -> dict:
+        """The fair-price estimate at the university's rates, next to the need's budget."""
+        from profiles.services.estimator import estimate_for_need
+
+        return estimate_for_need(org=obj.seed.organization, need=obj.need).as_dict()
+
+
 class PartnershipSerializer(serializers.ModelSerializer):
     status_label = serializers.CharField(source="get_status_display", read_only=True)
     my_side = serializers.SerializerMethodField()
@@ -391,10 +404,10 @@ class ProposalListView(generics.ListAPIView):
 
 
 class ProposalDetailView(APIView):
-    @extend_schema(responses=ProposalSerializer)
+    @extend_schema(responses=ProposalDetailSerializer)
     def get(self, request, pk: int):
         proposal = _get_or_404(selectors.proposals_for(user=request.user), pk)
-        return Response(ProposalSerializer(proposal, context={"request": request}).data)
+        return Response(ProposalDetailSerializer(proposal, context={"request": request}).data)
 
 
 class ProposalRespondView(APIView):

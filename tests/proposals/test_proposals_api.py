@@ -553,3 +553,18 @@ def test_errors_are_japanese_by_default_and_english_on_request(api_client, world
     assert ja.json()["reason"] == ["辞退の理由を選択してください。"]
     en = client.post(url, payload, format="json", HTTP_ACCEPT_LANGUAGE="en")
     assert en.json()["reason"] == ["Choose a reason for declining."]
+
+
+def test_a_proposal_detail_shows_the_price_estimate_next_to_the_budget(api_client, world):
+    world.need.budget_min_yen, world.need.budget_max_yen = 1_000_000, 5_000_000
+    world.need.save()
+    _approve(world)
+    body = (
+        _client(api_client, world.company_user)
+        .get(reverse("matching-api-proposal", args=[world.proposal.pk]))
+        .json()
+    )
+    estimate = body["price_estimate"]
+    assert isinstance(estimate["total_yen"], int) and estimate["assumptions"]
+    assert estimate["budget_max_yen"] == 5_000_000
+    assert estimate["fit"] in {"fit", "over", "under"}
