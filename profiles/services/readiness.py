@@ -199,6 +199,41 @@ def track_record_upsert(*, org: Organization, by, fiscal_year: int, data: dict) 
 
 
 @transaction.atomic
+def readiness_import(
+    *, org: Organization, profile: dict, track_records: list[dict], summary: str = ""
+) -> ReadinessProfile:
+    """Load a whole readiness profile and its track record from a trusted source (a management
+    command, never the API): no membership check, validated like an edit, one new version."""
+    _require_academic(org)
+    unknown = sorted(set(profile) - set(PROFILE_EDITABLE_FIELDS))
+    if unknown:
+        raise ValidationError({name: [_("編集できない項目です。")] for name in unknown})
+    current = ReadinessProfile.objects.select_for_update().filter(organization=org).first()
+    current = current or ReadinessProfile(organization=org, as_of=timezone.localdate(), version=0)
+    for name, value in profile.items():
+        setattr(current, name, value)
+    current.full_clean(exclude=["organization", "updated_by"])
+    current.version += 1
+    current.updated_by = None
+    current.save()
+    for row in track_records:
+        row = dict(row)
+        fiscal_year = int(row.pop("fiscal_year"))
+        record = TrackRecord.objects.filter(organization=org, fiscal_year=fiscal_year).first()
+        record = record or TrackRecord(organization=org, fiscal_year=fiscal_year)
+        for name in TRACK_RECORD_FIELDS:
+            setattr(record, name, row.get(name, 0))
+        record.full_clean(exclude=["organization"], validate_constraints=False)
+        if record.large_project_count > record.joint_research_count:
+            raise ValidationError(
+                {"large_project_count": [_("1,000万円以上の件数が共同研究の件数を超えています。")]}
+            )
+        record.save()
+    _record_version(profile=current, by=None, summary=summary or _("インポート"))
+    return current
+
+
+@transaction.atomic
 def track_record_delete(*, org: Organization, by, fiscal_year: int) -> None:
     _require_member(org=org, by=by)
     deleted, _rows = TrackRecord.objects.filter(organization=org, fiscal_year=fiscal_year).delete()

@@ -132,7 +132,9 @@ def _chart(rows) -> dict:
     y = 8
     for row in rows:
         values = [row.value, row.region_median, row.national_median]
-        top = max((v for v in values if v is not None), default=0) or 1
+        # Levels and the overall score have a fixed scale; the rest scale to the largest value.
+        fixed = {"level": 5.0, "score": 1.0}.get(row.unit)
+        top = fixed or max((v for v in values if v is not None), default=0) or 1
         bars = []
         for i, (kind, v) in enumerate(zip(("self", "region", "national"), values, strict=True)):
             bars.append(
