@@ -169,7 +169,9 @@ def _visible_org(request, org_id: int) -> Organization:
 
 
 class ReadinessListView(APIView):
-    @extend_schema(parameters=[ListQuerySerializer], responses={200: dict})
+    @extend_schema(
+        operation_id="readiness_list", parameters=[ListQuerySerializer], responses={200: dict}
+    )
     def get(self, request):
         q = ListQuerySerializer(data=request.query_params)
         q.is_valid(raise_exception=True)
