@@ -257,6 +257,9 @@ def score_needs(
         cand_sims = queries @ seeds.vectors.T
     else:
         cand_rows, cand_sims = index.search(queries, min(n, max(candidates, k)))
+    # Languages as small integers, so an offset per language maps onto rows by indexing.
+    lang_names, lang_idx = np.unique(seeds.languages.astype(str), return_inverse=True)
+    sample_lang = lang_idx[sample]
     w = weights
     out = []
     for i, need in enumerate(needs):
@@ -264,17 +267,16 @@ def score_needs(
         rows = cand_rows[i][valid].astype(int)
         sims = np.asarray(cand_sims[i][valid], dtype=float)
         if correct_language and offsets_table and need.language in offsets_table:
-            offsets = dict(offsets_table[need.language])
+            offsets = offsets_table[need.language]
         elif correct_language:
             offsets = language_offsets(sample_sims[i], seeds.languages[sample])
         else:
-            offsets = dict.fromkeys(set(seeds.languages.tolist()), 0.0)
-        corrected_sample = sample_sims[i] - np.array(
-            [offsets.get(lang, 0.0) for lang in seeds.languages[sample]]
-        )
+            offsets = {}
+        per_lang = np.array([offsets.get(str(name), 0.0) for name in lang_names])
+        corrected_sample = sample_sims[i] - per_lang[sample_lang]
         mean = float(corrected_sample.mean())
         std = max(float(corrected_sample.std()), MIN_STD)
-        corrected = sims - np.array([offsets.get(lang, 0.0) for lang in seeds.languages[rows]])
+        corrected = sims - per_lang[lang_idx[rows]]
         contrib: dict[str, np.ndarray] = {"semantic": w["semantic"] * (corrected - mean) / std}
         if w.get("lexical", 0.0) and lexical is not None:
             lex = lexical.similarities([need.text], rows)[0].astype(float)
