@@ -201,6 +201,7 @@ class ProposalDetailSerializer(ProposalSerializer):
 class PartnershipSerializer(serializers.ModelSerializer):
     status_label = serializers.CharField(source="get_status_display", read_only=True)
     my_side = serializers.SerializerMethodField()
+    evidence = serializers.SerializerMethodField()
     company = serializers.SerializerMethodField()
     academic = serializers.SerializerMethodField()
     responses = serializers.SerializerMethodField()
@@ -232,6 +233,9 @@ class PartnershipSerializer(serializers.ModelSerializer):
 
     def get_company(self, obj) -> dict:
         return _org(obj.company)
+
+    def get_evidence(self, obj) -> list[dict]:
+        return selectors.partnership_evidence_for(user=self._user(), partnership=obj)
 
     def get_academic(self, obj) -> dict:
         return _org(obj.academic)

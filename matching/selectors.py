@@ -132,6 +132,20 @@ def partnership_links(*, user, partnership: PartnershipProposal, limit: int = 10
     ]
 
 
+def partnership_evidence_for(*, user, partnership: PartnershipProposal) -> list[dict]:
+    """The matcher's stored evidence of a partnership, without links to anonymous needs for
+    anyone but the company and coordinators (the partnership names the company)."""
+    evidence = [e for e in (partnership.evidence or []) if isinstance(e, dict)]
+    org = org_of(user)
+    if user.is_staff or (org is not None and org.pk == partnership.company_id):
+        return evidence
+    need_ids = {e.get("need_id") for e in evidence if isinstance(e.get("need_id"), int)}
+    hidden = set(
+        Need.objects.filter(pk__in=need_ids, is_anonymous=True).values_list("pk", flat=True)
+    )
+    return [e for e in evidence if e.get("need_id") not in hidden and "need_id" in e]
+
+
 def investor_deal_flow(*, user) -> QuerySet[InvestorMatch]:
     """Ventures ranked for the caller's investor profile, best first, with the signals."""
     base = InvestorMatch.objects.select_related(

@@ -312,7 +312,10 @@ def partnership(world):
         academic=world.university,
         score=0.75,
         rank=1,
-        evidence=[{"need": second_need.key, "seed": world.seed.key, "score": 0.9}],
+        evidence=[
+            {"need_id": second_need.pk, "need_title": second_need.title, "seed_id": world.seed.pk},
+            {"need_id": hidden_need.pk, "need_title": hidden_need.title, "seed_id": world.seed.pk},
+        ],
     )
 
 
@@ -344,8 +347,15 @@ def test_partnership_detail_lists_the_links_behind_it_without_anonymous_needs(
     university_view = _client(api_client, world.university_user).get(detail).json()
     titles = [link["need"]["title"] for link in university_view["links"]]
     assert titles == ["公開ニーズ: 電池の長寿命化"]
+    assert [e["need_title"] for e in university_view["evidence"]] == ["公開ニーズ: 電池の長寿命化"]
+    assert (
+        "匿名ニーズの題名"
+        not in _client(api_client, world.university_user)
+        .get(reverse("matching-api-partnerships"))
+        .content.decode()
+    )
     company_view = _client(api_client, world.company_user).get(detail).json()
-    assert len(company_view["links"]) == 2
+    assert len(company_view["links"]) == 2 and len(company_view["evidence"]) == 2
     assert company_view["contacts"] is None
     body = _client(api_client, world.university_user).get(detail).content.decode()
     assert SEED_SECRET not in body and NEED_SECRET not in body
