@@ -717,15 +717,23 @@ def stale_refresh() -> dict:
     changed = {kind: [] for kind in ("seed", "need", "investor", "venture")}
     for kind in changed:
         changed[kind] = vectors_embed(kind=kind, embedder=embedder, return_ids=True)
-    if len(changed["seed"]) + len(changed["need"]) > int(
-        _setting("MATCHING_SWEEP_REBUILD_ABOVE", 50)
-    ):
+    # Needs that have a vector but no scores (their refresh was lost), when there are seeds.
+    unscored: list[int] = []
+    if EmbeddingVector.objects.filter(kind="seed", model_id=embedder.model_id).exists():
+        with_vector = EmbeddingVector.objects.filter(
+            kind="need", model_id=embedder.model_id
+        ).values_list("object_id", flat=True)
+        unscored = list(
+            matchable("need")
+            .filter(id__in=with_vector)
+            .exclude(match_scores__isnull=False)
+            .values_list("id", flat=True)
+        )
+    need_ids = sorted(set(changed["need"]) | set(unscored))
+    if len(changed["seed"]) + len(need_ids) > int(_setting("MATCHING_SWEEP_REBUILD_ABOVE", 50)):
+        # Many changes (a bulk import): one chunked rebuild beats many incremental refreshes.
         run = match_all(sync=False)
         return {"rebuild": run.id}
-    unscored = list(
-        matchable("need").exclude(match_scores__isnull=False).values_list("id", flat=True)
-    )
-    need_ids = sorted(set(changed["need"]) | set(unscored))
     for need_id in need_ids:
         subject_refresh(kind="need", object_id=need_id)
     for seed_id in changed["seed"]:
