@@ -578,3 +578,71 @@ def test_a_proposal_detail_shows_the_price_estimate_next_to_the_budget(api_clien
     assert isinstance(estimate["total_yen"], int) and estimate["assumptions"]
     assert estimate["budget_max_yen"] == 5_000_000
     assert estimate["fit"] in {"fit", "over", "under"}
+
+
+def test_partnership_endpoints_refuse_bad_input_and_other_organisations(
+    api_client, world, partnership
+):
+    bad_filter = _client(api_client, world.company_user).get(
+        reverse("matching-api-partnerships"), {"status": "nonsense"}
+    )
+    assert bad_filter.status_code == 400 and "status" in bad_filter.json()
+    admin = _client(api_client, world.admin)
+    no_note = admin.post(
+        reverse("matching-api-admin-partnership-suppress", args=[partnership.pk]), {}
+    )
+    assert no_note.status_code == 400 and "note" in no_note.json()
+    assert (
+        admin.post(
+            reverse("matching-api-admin-partnership-approve", args=[partnership.pk]),
+            {"note": "x\x00"},
+            format="json",
+        ).status_code
+        == 400
+    )
+    partnership.refresh_from_db()
+    assert partnership.status == ProposalStatus.PROPOSED
+    admin.post(reverse("matching-api-admin-partnership-approve", args=[partnership.pk]))
+    outcome_url = reverse("matching-api-partnership-outcome", args=[partnership.pk])
+    other = _client(api_client, world.other_user).post(
+        outcome_url, {"agreement_type": "license"}, format="json"
+    )
+    assert other.status_code == 404
+    early = _client(api_client, world.company_user).post(
+        outcome_url, {"agreement_type": "license"}, format="json"
+    )
+    assert early.status_code == 400 and "status" in early.json()
+    negative = _client(api_client, world.company_user).post(
+        outcome_url, {"agreement_type": "license", "amount_yen": -1}, format="json"
+    )
+    assert negative.status_code == 400 and "amount_yen" in negative.json()
+    assert not Outcome.objects.exists()
+    suppressed = _client(api_client, world.admin).post(
+        reverse("matching-api-admin-partnership-suppress", args=[partnership.pk]),
+        {"note": "時期尚早"},
+        format="json",
+    )
+    assert suppressed.status_code == 200 and suppressed.json()["status"] == "suppressed"
+    assert (
+        _ids(_client(api_client, world.company_user).get(reverse("matching-api-partnerships")))
+        == []
+    )
+
+
+def test_search_never_returns_another_organisations_draft_seed(api_client, world, settings):
+    settings.MATCHING_EMBEDDER = "hashing"
+    from matching.services import embedding
+
+    embedding.reset_embedder()
+    draft = make_seed(
+        org=make_org(kind=OrgKind.UNIVERSITY),
+        title="全固体電池の固体電解質 (下書き)",
+        status="draft",
+    )
+    response = _client(api_client, world.company_user).get(
+        reverse("matching-api-search-seeds"), {"q": "全固体電池の固体電解質"}
+    )
+    assert response.status_code == 200
+    ids = [r["seed"]["id"] for r in response.json()["results"]]
+    assert world.seed.pk in ids and draft.pk not in ids
+    embedding.reset_embedder()
