@@ -227,13 +227,15 @@ class ReadinessHistoryView(APIView):
     def get(self, request, org_id: int):
         org = _visible_org(request, org_id)
         versions = readiness_history(org=org)
+        # Who edited is the organisation's own business; the dated versions are public.
+        own = can_edit_readiness(org=org, user=request.user)
         return Response(
             {
                 "results": [
                     {
                         "version": v.version,
                         "edited_at": v.edited_at.isoformat(),
-                        "edited_by": v.edited_by.get_username() if v.edited_by else None,
+                        "edited_by": (v.edited_by.get_username() if own and v.edited_by else None),
                         "change_summary": v.change_summary,
                         "snapshot": v.snapshot,
                     }

@@ -212,7 +212,7 @@ def readiness_detail_view(request: HttpRequest, org_id: int) -> HttpResponse:
             "org": org,
             "comparison": comparison,
             "chart": _chart(comparison),
-            "history": readiness_history(org=org)[:20] if can_edit else [],
+            "history": readiness_history(org=org)[:20],
             "can_edit": can_edit,
             "cross_appointment_researchers": cross_appointment_researchers(
                 user=request.user, org=org

@@ -229,3 +229,16 @@ def test_cross_appointment_availability_counts_visible_researchers_once(api_clie
     api_client.force_authenticate(make_user(org=make_org(kind=OrgKind.COMPANY)))
     body = api_client.get(_detail(university)).json()
     assert body["cross_appointment_researchers"] == 2
+
+
+def test_history_is_public_but_the_editors_name_only_for_the_organisation(
+    member_client, api_client, university
+):
+    member_client.put(_detail(university), VALID, format="json")
+    url = reverse("api_readiness_history", args=[university.id])
+    own = member_client.get(url).json()["results"][0]
+    assert own["edited_by"]
+    api_client.force_authenticate(make_user(org=make_org(kind=OrgKind.COMPANY)))
+    other = api_client.get(url).json()["results"][0]
+    assert other["version"] == 1
+    assert other["edited_by"] is None
