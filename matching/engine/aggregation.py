@@ -77,8 +77,14 @@ def partnerships(
     company_of_need: Mapping[int, int],
     *,
     min_strength: float = 0.05,
+    readiness: Mapping[int, float] | None = None,
+    readiness_weight: float = 0.0,
 ) -> dict[int, list[Partnership]]:
-    """For each company, the academic organisations ranked by summed link strength."""
+    """For each company, the academic organisations ranked by summed link strength.
+
+    A university's readiness (0..1, absent = neutral) adds `readiness_weight` × (r − 0.5):
+    with the default 0.2 at most ±0.1 against a sum of strengths, so it reorders near-ties.
+    """
     table: dict[int, dict[int, Partnership]] = defaultdict(dict)
     for need_id, links in links_by_need.items():
         company = company_of_need[need_id]
@@ -93,5 +99,7 @@ def partnerships(
     for company, by_org in table.items():
         for entry in by_org.values():
             entry.links.sort(key=lambda pair: -pair[1])
+            if readiness and entry.org_id in readiness:
+                entry.score += readiness_weight * (readiness[entry.org_id] - 0.5)
         out[company] = sorted(by_org.values(), key=lambda p: (-p.score, p.org_id))
     return out

@@ -38,9 +38,11 @@ from .embedding import SUBJECTS, get_embedder, matchable, subject_text, vectors_
 from .refresh import (
     LEARNED_WEIGHTS_NAME,
     Corpus,
+    _readiness,
     active_investor_weights,
     active_weights,
     need_row,
+    partner_readiness_weight,
 )
 
 
@@ -191,7 +193,13 @@ def rankings_in_memory(
         links_by_need[need.id] = [
             OrgLink(link.need_id, link.org_id, link.seed_row, link.score) for link in links
         ]
-    table = partnerships(links_by_need, {n.id: n.organization_id for n in needs})
+    academic_ids = {link.org_id for links in links_by_need.values() for link in links}
+    table = partnerships(
+        links_by_need,
+        {n.id: n.organization_id for n in needs},
+        readiness=_readiness(academic_ids),
+        readiness_weight=partner_readiness_weight(),
+    )
     partner = {org_key[c]: [org_key[p.org_id] for p in ps] for c, ps in table.items()}
     investors = [i for i in matchable("investor") if i.id in vectors["investor"]]
     ventures = [

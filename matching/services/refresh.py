@@ -76,6 +76,10 @@ def proposals_per_need() -> int:
     return int(_setting("MATCHING_PROPOSALS_PER_NEED", 3))
 
 
+def partner_readiness_weight() -> float:
+    return float(_setting("MATCHING_PARTNER_READINESS_WEIGHT", 0.2))
+
+
 def chunk_size() -> int:
     return int(_setting("MATCHING_CHUNK_SIZE", 50))
 
@@ -407,7 +411,12 @@ def partnerships_refresh(*, company_ids: list[int] | None = None) -> int:
         seed_id = int(r.signals.get("best_seed", 0))
         links_by_need[r.need_id].append(OrgLink(r.need_id, r.organization_id, seed_id, r.score))
     company_of = {n.id: n.organization_id for n in needs.values()}
-    table = partnerships(links_by_need, company_of)
+    readiness_weight = partner_readiness_weight()
+    academic_ids = {link.org_id for links in links_by_need.values() for link in links}
+    readiness = _readiness(academic_ids) if readiness_weight else {}
+    table = partnerships(
+        links_by_need, company_of, readiness=readiness, readiness_weight=readiness_weight
+    )
     seed_ids = {link.seed_row for links in links_by_need.values() for link in links}
     seeds = {s.id: s for s in Seed.objects.filter(id__in=seed_ids)}
     limit = int(_setting("MATCHING_PARTNERS_PER_COMPANY", 50))
@@ -448,7 +457,13 @@ def partnerships_refresh(*, company_ids: list[int] | None = None) -> int:
                         for link, strength in p.links
                     ]
                 )
-                signals = {"links": len(p.links), "strength_sum": round(p.score, 4)}
+                strength = sum(st for _, st in p.links)
+                signals = {
+                    "links": round(strength, 4),
+                    "breadth": len({link.seed_row for link, _ in p.links}),
+                }
+                if p.org_id in readiness:
+                    signals["readiness"] = round(readiness_weight * (readiness[p.org_id] - 0.5), 4)
                 current = existing.get(p.org_id)
                 if current is None:
                     PartnershipProposal.objects.create(

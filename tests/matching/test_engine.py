@@ -265,3 +265,17 @@ def test_weights_are_learned_only_with_enough_labels_and_both_classes():
     learned = learn_weights(features, labels, base=base, min_labels=30)
     assert learned is not None and learned["semantic"] == base["semantic"]
     assert learned["mode"] > 0.5
+
+
+def test_readiness_reorders_only_near_tied_partnerships():
+    links = {
+        1: [OrgLink(1, 100, 0, 4.0), OrgLink(1, 200, 1, 3.95), OrgLink(1, 300, 2, 1.0)],
+    }
+    plain = [p.org_id for p in partnerships(links, {1: 1})[1]]
+    ready = {200: 1.0, 100: 0.0, 300: 1.0}
+    nudged = [
+        p.org_id for p in partnerships(links, {1: 1}, readiness=ready, readiness_weight=0.2)[1]
+    ]
+    assert plain[:2] == [100, 200]
+    assert nudged[:2] == [200, 100]
+    assert nudged[-1] == 300  # a weak link stays weak however ready the university is
