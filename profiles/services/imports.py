@@ -418,9 +418,15 @@ def _set_fields(obj, values: dict, names) -> list[str]:
     return changed
 
 
-def _upsert(model, key: str | None, lookup: dict, values: dict, names, extra: dict):
-    """Create, or update only the changed fields. Returns (obj, 'created'|'updated'|'unchanged')."""
-    obj = model.objects.filter(**lookup).first()
+def _upsert(model, key: str | None, lookup: dict, values: dict, names, extra: dict, loaded=None):
+    """Create, or update only the changed fields. Returns (obj, 'created'|'updated'|'unchanged').
+
+    `loaded` maps keys to rows fetched in bulk beforehand (one query instead of one per row).
+    """
+    if loaded is not None:
+        obj = loaded.get(key)
+    else:
+        obj = model.objects.filter(**lookup).first()
     if obj is None:
         obj = model(**lookup, **extra)
         _set_fields(obj, values, names)
@@ -556,10 +562,21 @@ def _write_catalog(cleaned: dict, report: CatalogReport, *, embed: bool) -> None
             svc.enqueue_embedding(kind, obj.id)
 
     orgs: dict[str, Organization] = {}
+    loaded_orgs = Organization.objects.in_bulk(list(cleaned["organizations"]), field_name="key")
+    loaded_seeds = (
+        Seed.objects.select_related("organization")
+        .prefetch_related("researchers", "patents")
+        .in_bulk(list(cleaned["seeds"]), field_name="key")
+    )
+    loaded_needs = Need.objects.select_related("organization").in_bulk(
+        list(cleaned["needs"]), field_name="key"
+    )
     for key, rec in cleaned["organizations"].items():
         values = {**rec, "region": region_for_prefecture(rec["prefecture"])}
         values["approval_status"] = ApprovalStatus.APPROVED
-        org, outcome = _upsert(Organization, key, {"key": key}, values, ORG_NAMES, {})
+        org, outcome = _upsert(
+            Organization, key, {"key": key}, values, ORG_NAMES, {}, loaded=loaded_orgs
+        )
         orgs[key] = org
         count("organizations", outcome)
 
@@ -575,7 +592,9 @@ def _write_catalog(cleaned: dict, report: CatalogReport, *, embed: bool) -> None
             k: v for k, v in rec.items() if k not in ("organization", "researchers", "patents")
         }
         values["organization"] = org_for(rec["organization"])
-        seed, outcome = _upsert(Seed, key, {"key": key}, values, [*values], published)
+        seed, outcome = _upsert(
+            Seed, key, {"key": key}, values, [*values], published, loaded=loaded_seeds
+        )
         if seed.published_at is None:
             Seed.objects.filter(pk=seed.pk).update(published_at=timezone.now())
         related = False
@@ -593,7 +612,9 @@ def _write_catalog(cleaned: dict, report: CatalogReport, *, embed: bool) -> None
     for key, rec in cleaned["needs"].items():
         values = {k: v for k, v in rec.items() if k != "organization"}
         values["organization"] = org_for(rec["organization"])
-        need, outcome = _upsert(Need, key, {"key": key}, values, [*values], published)
+        need, outcome = _upsert(
+            Need, key, {"key": key}, values, [*values], published, loaded=loaded_needs
+        )
         if need.published_at is None:
             Need.objects.filter(pk=need.pk).update(published_at=timezone.now())
         count("needs", outcome)

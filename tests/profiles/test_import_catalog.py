@@ -14,8 +14,12 @@ from profiles.models import InvestorProfile, Need, Organization, Seed, Venture
 
 pytestmark = pytest.mark.django_db
 
-DEV_CATALOG = Path("/work/shared/data/dev_catalog.json")
-REPO_DEV_CATALOG = Path(__file__).resolve().parents[2].parent / "shared/data/dev_catalog.json"
+# ../shared/data next to the repository (CATALOG.md), else the development machine's copy.
+_CANDIDATES = [
+    Path(__file__).resolve().parents[2].parent / "shared/data/dev_catalog.json",
+    Path("/work/shared/data/dev_catalog.json"),
+]
+DEV_CATALOG = next((p for p in _CANDIDATES if p.exists()), _CANDIDATES[0])
 
 
 def _catalog(**sections) -> dict:
