@@ -284,3 +284,27 @@ def test_errors_are_in_english_when_the_client_asks_for_english(uni, uni_client)
     ]
     response = uni_client.post(f"/api/seeds/{seed.id}/publish/", HTTP_ACCEPT_LANGUAGE="ja")
     assert response.json()["status"] == ["組織が承認されるまで公開できません。"]
+
+
+def test_confidential_details_open_to_the_other_party_only_after_an_introduction(
+    uni, company, other_uni, company_client, other_client, uni_client
+):
+    from django.utils import timezone
+
+    from matching.models import Proposal
+
+    seed = make_seed(org=uni, confidential_details=SECRET)
+    need = make_need(org=company, is_anonymous=True, confidential_details="社外秘の予算配分")
+    proposal = Proposal.objects.create(need=need, seed=seed, score=0.9)
+    assert "confidential_details" not in company_client.get(f"/api/seeds/{seed.id}/").json()
+    assert uni_client.get(f"/api/needs/{need.id}/").json()["organization"] is None
+
+    proposal.introduced_at = timezone.now()
+    proposal.save()
+    assert company_client.get(f"/api/seeds/{seed.id}/").json()["confidential_details"] == SECRET
+    body = uni_client.get(f"/api/needs/{need.id}/").json()
+    assert body["confidential_details"] == "社外秘の予算配分"
+    assert body["organization"]["key"] == company.key
+    # A third organisation learns nothing from someone else's introduction.
+    assert "confidential_details" not in other_client.get(f"/api/seeds/{seed.id}/").json()
+    assert other_client.get(f"/api/needs/{need.id}/").json()["organization"] is None
