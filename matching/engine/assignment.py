@@ -61,9 +61,16 @@ def assign(
     *,
     fair_share: float = 2.0,
     exposure_penalty: float = 0.5,
+    org_load: Mapping[int, int] | None = None,
 ) -> Assignment:
     """The best set of proposals: each need at most its slots, each seed at most its capacity,
-    exposure spread across organisations."""
+    exposure spread across organisations.
+
+    `org_load` counts proposals organisations already hold outside this assignment (an
+    incremental refresh of a few needs): they use up the free tier first, so exposure is
+    spread over the whole platform, not just over the needs being refreshed.
+    """
+    org_load = org_load or {}
     by_need: dict[int, list[Candidate]] = defaultdict(list)
     for c in candidates:
         if slots.get(c.need_id, 0) > 0 and seed_capacity.get(c.seed_id, 0) > 0:
@@ -75,7 +82,7 @@ def assign(
     lowest = min(c.score for cands in by_need.values() for c in cands)
     total_slots = sum(slots[n] for n in by_need)
     orgs = {c.org_id for cands in by_need.values() for c in cands}
-    quota = free_quota(total_slots, len(orgs), fair_share)
+    quota = free_quota(total_slots + sum(org_load.values()), len(orgs | set(org_load)), fair_share)
     penalty = int(round(exposure_penalty * SCALE))
     top_cost = int(round((max(c.score for cs in by_need.values() for c in cs) - lowest) * SCALE))
     bypass = (top_cost + penalty * EXPOSURE_TIERS + 1) * 10 + 1
@@ -91,8 +98,13 @@ def assign(
             g.add_edge(("n", need), ("s", c.seed_id), capacity=1, weight=cost)
             g.add_edge(("s", c.seed_id), ("o", c.org_id), capacity=seed_capacity[c.seed_id])
     for org in orgs:
+        # Tier boundaries at multiples of the quota, counted from the load already held.
+        held = int(org_load.get(org, 0))
         for tier in range(EXPOSURE_TIERS):
-            cap = quota if tier < EXPOSURE_TIERS - 1 else total_slots
+            if tier < EXPOSURE_TIERS - 1:
+                cap = max(0, min(quota, (tier + 1) * quota - held))
+            else:
+                cap = total_slots
             g.add_edge(("o", org), ("t", org, tier), capacity=cap, weight=penalty * tier)
             g.add_edge(("t", org, tier), "sink", capacity=cap, weight=0)
     flow = nx.min_cost_flow(g)

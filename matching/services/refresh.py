@@ -336,10 +336,19 @@ def proposals_assign(*, need_ids: list[int] | None = None) -> dict:
         if status in COMMITTED or (status == ProposalStatus.PROPOSED and need_id not in slots):
             spent[seed_id] += 1
     left = {s: max(0, capacity.get(s, 0) - spent[s]) for s in seed_ids}
+    # Proposals organisations hold on needs outside this set (exposure across the platform).
+    org_load = defaultdict(int)
+    for org_id in (
+        Proposal.objects.exclude(need_id__in=need_ids)
+        .filter(status__in=[ProposalStatus.PROPOSED, *COMMITTED])
+        .values_list("seed__organization_id", flat=True)
+    ):
+        org_load[org_id] += 1
     result = assign(
         candidates,
         slots,
         left,
+        org_load=org_load,
         fair_share=float(_setting("MATCHING_EXPOSURE_FAIR_SHARE", 2.0)),
         exposure_penalty=float(_setting("MATCHING_EXPOSURE_PENALTY", 0.5)),
     )

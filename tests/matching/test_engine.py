@@ -279,3 +279,14 @@ def test_readiness_reorders_only_near_tied_partnerships():
     assert plain[:2] == [100, 200]
     assert nudged[:2] == [200, 100]
     assert nudged[-1] == 300  # a weak link stays weak however ready the university is
+
+
+def test_exposure_counts_proposals_an_organisation_already_holds_elsewhere():
+    candidates = [Candidate(1, 11, 1, 3.0), Candidate(1, 21, 2, 2.8)]
+    capacity = {11: 5, 21: 5}
+    fresh = assign(candidates, {1: 1}, capacity, fair_share=1.0, exposure_penalty=0.5)
+    loaded = assign(
+        candidates, {1: 1}, capacity, fair_share=1.0, exposure_penalty=0.5, org_load={1: 6, 2: 0}
+    )
+    assert [c.org_id for c in fresh.chosen[1]] == [1]
+    assert [c.org_id for c in loaded.chosen[1]] == [2]
