@@ -123,6 +123,7 @@ def kpi_row_dict(r) -> dict:
     return {
         "code": ind.code,
         "name": ind.name,
+        "name_en": ind.name_en,
         "unit": ind.unit,
         "aggregation": ind.aggregation,
         "baseline_value": ind.baseline_value,

@@ -93,6 +93,7 @@ class KpiUnit(models.TextChoices):
 class KpiIndicator(models.Model):
     code = models.SlugField(_("コード"), max_length=64, unique=True)
     name = models.CharField(_("指標"), max_length=200)
+    name_en = models.CharField(_("英語名称"), max_length=200, blank=True)
     unit = models.CharField(_("単位"), max_length=16, choices=KpiUnit.choices)
     aggregation = models.CharField(
         _("集計方法"), max_length=32, choices=KpiAggregation.choices, unique=True

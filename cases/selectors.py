@@ -274,6 +274,7 @@ def kpi_years(rows: list[KpiRow]) -> list[int]:
 CSV_COLUMNS = [
     "code",
     "name",
+    "name_en",
     "unit",
     "baseline_fiscal_year",
     "baseline_value",
@@ -297,6 +298,7 @@ def kpi_csv(rows: list[KpiRow]) -> str:
             [
                 ind.code,
                 ind.name,
+                ind.name_en,
                 ind.unit,
                 ind.baseline_fiscal_year if ind.baseline_fiscal_year is not None else "",
                 ind.baseline_value if ind.baseline_value is not None else "",

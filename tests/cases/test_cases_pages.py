@@ -50,6 +50,9 @@ def test_the_dashboard_and_readiness_rules_are_translated_to_english(client):
     html = r.content.decode()
     assert "Contribution to the national KPIs" in html
     assert "Download CSV" in html
+    assert "Large joint research projects (¥10M or more per year)" in html
+    html = client.get(reverse("cases_list"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Osaka University IFReC × Chugai Pharmaceutical comprehensive agreement" in html
     with translation.override("en"):
         from profiles.selectors.readiness import PILLARS
 
