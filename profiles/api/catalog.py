@@ -849,7 +849,7 @@ def _csv_response(filename: str, header: list[str], rows) -> HttpResponse:
     buf.write("\ufeff")  # Excel opens UTF-8 with a BOM correctly
     writer = csv.writer(buf)
     writer.writerow(header)
-    writer.writerows(rows)
+    writer.writerows([imp.csv_safe_cell(c) for c in row] for row in rows)
     response = HttpResponse(buf.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

@@ -763,6 +763,24 @@ _LIST_SPLIT = re.compile(r"[;；、\n]")
 _MODE_SPLIT = re.compile(r"[;；、,，\s]+")
 
 
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_safe_cell(value: Any) -> Any:
+    """Neutralise a text cell a spreadsheet would run as a formula (CSV injection): another
+    organisation's title must not become a formula on the reader's machine. The import strips
+    the quote again, so an export can be re-imported unchanged."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def _unquote_cell(value: str) -> str:
+    if value.startswith("'") and value[1:].startswith(_FORMULA_START):
+        return value[1:]
+    return value
+
+
 def _split(value: str, pattern: re.Pattern = _LIST_SPLIT) -> list[str]:
     return [v.strip() for v in pattern.split(value or "") if v.strip()]
 
@@ -890,7 +908,7 @@ def _read_csv(file, report: ImportReport, columns: dict) -> list[tuple[int, dict
         record = {}
         for name, cell in zip(header, cells, strict=False):
             if name and name not in record:
-                record[name] = cell
+                record[name] = _unquote_cell(cell)
         out.append((number, record))
     return out
 

@@ -216,3 +216,13 @@ def test_export_then_import_round_trips_unchanged(uni, uni_user, uni_client):
         org=uni, by=uni_user, file=SimpleUploadedFile("e.csv", exported), dry_run=True
     )
     assert report.errors == [] and len(report.unchanged) == 2, report.to_dict()
+
+
+def test_export_neutralises_formulas_and_the_import_restores_them(uni, uni_user, uni_client):
+    make_seed(org=uni, key="s-formula", title='=HYPERLINK("http://evil.example")')
+    exported = uni_client.get("/api/seeds/export.csv").content.decode("utf-8-sig")
+    assert "'=HYPERLINK" in exported
+    report = csv_import_seeds(
+        org=uni, by=uni_user, file=SimpleUploadedFile("e.csv", exported.encode()), dry_run=True
+    )
+    assert [r["key"] for r in report.unchanged] == ["s-formula"], report.to_dict()
