@@ -1,7 +1,8 @@
 """The starting case library: nine documented organisation-to-organisation partnerships.
 
 Every figure comes from the public source listed with the case; amounts no source states are
-left blank (null), never estimated. A per-year amount is filled only where a source gives it.
+left blank (null), never estimated. A per-year amount is filled only where a source gives it, or
+(T-CiRA) where a source gives a total over a stated number of years; the note says which.
 """
 
 from django.db import migrations
@@ -67,7 +68,7 @@ CASES = [
         "duration_years": 10,
         "amount_per_year_yen": 2_000_000_000,
         "total_amount_yen": 20_000_000_000,
-        "amount_note": "2015年4月契約。武田薬品が10年間で約200億円の研究費を負担し、湘南研究所の研究設備を提供。",
+        "amount_note": "2015年4月契約。武田薬品が10年間で約200億円 (年20億円規模) の研究費を負担し、湘南研究所の研究設備を提供。年額は総額を10年で割った値。",
         "summary": (
             "iPS細胞技術の臨床応用を目指す10年間の共同研究プログラム。山中伸弥CiRA所長が研究"
             "全体を指揮し、武田薬品は研究費の提供と運営への助言、湘南研究所の研究設備を提供した。"
