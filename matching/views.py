@@ -108,7 +108,9 @@ class SearchForm(forms.Form):
         label=_("探している技術"),
         max_length=500,
         required=False,
-        help_text=_("日本語・英語のどちらでも検索できます。"),
+        widget=forms.TextInput(
+            attrs={"placeholder": _("例: 全固体電池の固体電解質 / solid-state battery")}
+        ),
     )
     field = forms.CharField(label=_("分野"), max_length=100, required=False)
     region = forms.ChoiceField(

@@ -218,7 +218,12 @@ def _academic_dashboard(org: Organization) -> dict:
     )
     visible = proposals.filter(status__in=[ProposalStatus.APPROVED, ProposalStatus.INTRODUCED])
     new = visible.filter(status=ProposalStatus.APPROVED).exclude(responses__side="academic")
-    interest = visible.filter(responses__side="company", responses__decision="interested")
+    # Companies that said yes and wait for the university's answer.
+    interest = visible.filter(
+        status=ProposalStatus.APPROVED,
+        responses__side="company",
+        responses__decision="interested",
+    )
     introductions = proposals.filter(status=ProposalStatus.INTRODUCED)
     seeds = Seed.objects.filter(organization=org)
     attention = seeds.filter(

@@ -170,6 +170,24 @@ def test_each_kind_of_member_gets_its_own_dashboard(client, uni_user, company_us
     assert client.get(reverse("dashboard"))["Location"] == reverse("console_queue")
 
 
+def test_the_menu_offers_each_kind_of_member_its_own_pages(client, uni_user, company_user):
+    def menu(user, page: str = "dashboard") -> str:
+        client.force_login(user)
+        html = client.get(reverse(page)).content.decode()
+        return html[html.index('<nav class="site-nav"') : html.index("</nav>")]
+
+    university_menu = menu(uni_user)
+    assert reverse("seed_list") in university_menu and reverse("seed_import") in university_menu
+    assert reverse("need_list") not in university_menu
+    company_menu = menu(company_user)
+    assert reverse("need_list") in company_menu and reverse("partner_search") in company_menu
+    assert reverse("seed_list") not in company_menu
+    assert reverse("console_queue") not in company_menu
+    admin_menu = menu(make_admin(), "console_quality")
+    for name in ("console_queue", "console_quality", "console_orgs"):
+        assert reverse(name) in admin_menu
+
+
 def test_university_dashboard_lists_new_proposals_and_seeds_needing_attention(
     client, uni, uni_user
 ):
