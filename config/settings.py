@@ -210,6 +210,19 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Several models share field names (status, kind, region): name each vocabulary once.
+    "ENUM_NAME_OVERRIDES": {
+        "RegionEnum": "profiles.choices.Region",
+        "StageEnum": "profiles.choices.Stage",
+        "PublicationStatusEnum": "profiles.choices.PublicationStatus",
+        "OrgKindEnum": "profiles.choices.OrgKind",
+        "ApprovalStatusEnum": "profiles.choices.ApprovalStatus",
+        "CollaborationModeEnum": "profiles.choices.CollaborationMode",
+        "LanguageEnum": "profiles.choices.Language",
+        "InvestorKindEnum": "profiles.choices.InvestorKind",
+        "MemberRoleEnum": "profiles.choices.MemberRole",
+        "ProposalStatusEnum": "matching.models.results.ProposalStatus",
+    },
 }
 
 # --- Celery: a broker URL turns on real workers; without one, tasks run in-process ----------

@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
@@ -49,6 +50,8 @@ class Command(BaseCommand):
             f"demo catalog: {report.loaded()} records ({created} created, {updated} updated)"
         )
         users = self._users()
+        # Readiness profiles first: the matcher uses readiness as an organisation-level signal.
+        call_command("load_readiness_demo", stdout=self.stdout)
         if not no_match:
             self._match()
         self.stdout.write("")
@@ -78,11 +81,8 @@ class Command(BaseCommand):
         return out
 
     def _match(self) -> None:
-        try:
-            from matching.services.refresh import match_all
-        except ImportError:
-            self.stdout.write("matching is not available; skipped")
-            return
+        from matching.services.refresh import match_all
+
         started = time.perf_counter()
         self.stdout.write("matching the demo data (match_all --sync)…")
         run = match_all(sync=True)
