@@ -37,6 +37,7 @@ lint: venv
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	env -u CELERY_BROKER_URL -u REDIS_URL $(PY) manage.py makemigrations --check --dry-run
+	env -u CELERY_BROKER_URL -u REDIS_URL $(PY) manage.py spectacular --validate --fail-on-warn --file /dev/null
 
 # Real Celery pieces, for running the production layout without Docker (see README).
 worker: venv
