@@ -1,6 +1,7 @@
 """End to end with a real Celery worker against Redis and PostgreSQL: a company publishes a need,
 a university publishes a seed through the catalog services, and a proposal appears, computed
-by the worker (embedding on commit → incremental refresh), not in the test's process."""
+by the worker (embedding on commit → incremental refresh), not in the test's process; then a
+full rebuild fans out in chunks on the same worker."""
 
 from __future__ import annotations
 
@@ -9,7 +10,8 @@ import time
 
 import pytest
 
-from matching.models import EmbeddingVector, Proposal
+from matching.models import EmbeddingVector, MatchRun, Proposal
+from matching.services.refresh import match_all
 from profiles.choices import OrgKind
 from profiles.services.catalog import need_create, need_publish, seed_create, seed_publish
 from tests.factories import make_org, make_user
@@ -101,3 +103,13 @@ def test_publishing_a_seed_makes_the_worker_propose_it_for_a_matching_need(celer
 
     assert state.total_count.get("matching.tasks.embed_subject", 0) >= 2
     assert state.total_count.get("matching.tasks.refresh_matches_for", 0) >= 2
+
+    # The full rebuild fans out in chunks on the worker and records its progress.
+    run = match_all(sync=False)
+    assert wait_for(
+        lambda: MatchRun.objects.get(pk=run.pk).status in (MatchRun.Status.DONE, "failed")
+    ), "the rebuild did not finish on the worker"
+    run.refresh_from_db()
+    assert run.status == MatchRun.Status.DONE, run.error
+    assert run.done_chunks == run.total_chunks >= 1
+    assert state.total_count.get("matching.tasks.match_all_chunk", 0) >= 1
