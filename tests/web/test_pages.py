@@ -20,6 +20,7 @@ from tests.factories import (
     make_org,
     make_seed,
     make_user,
+    make_venture,
 )
 
 pytestmark = pytest.mark.django_db
@@ -612,3 +613,53 @@ def test_coordinator_approves_a_pending_organisation(client):
     client.post(reverse("console_orgs"), {"organization": org.pk, "action": "approve"})
     org.refresh_from_db()
     assert org.approval_status == ApprovalStatus.APPROVED
+
+
+# --- Partnerships and deal flow -----------------------------------------------------------------
+
+
+def test_partnership_page_shows_the_links_and_takes_responses_from_its_two_parties_only(
+    client, uni, uni_user, company, company_user
+):
+    from matching.models import MatchScore, PartnershipProposal
+
+    seed = make_seed(org=uni, title="根拠となるシーズ")
+    need = make_need(org=company, title="根拠となるニーズ")
+    MatchScore.objects.create(need=need, seed=seed, score=2.2, rank=1, signals={}, model_id="t")
+    pp = PartnershipProposal.objects.create(
+        company=company,
+        academic=uni,
+        score=3.1,
+        rank=1,
+        signals={"links": 2.0},
+        status=ProposalStatus.APPROVED,
+    )
+    client.force_login(company_user)
+    html = client.get(reverse("partnership_detail", args=[pp.pk])).content.decode()
+    assert "根拠となるシーズ" in html and "根拠となるニーズ" in html
+    client.post(
+        reverse("partnership_detail", args=[pp.pk]), {"form": "respond", "decision": "interested"}
+    )
+    assert pp.responses.get().side == "company"
+    client.force_login(make_user(org=make_org(kind=OrgKind.UNIVERSITY)))
+    assert client.get(reverse("partnership_detail", args=[pp.pk])).status_code == 404
+    assert client.get(reverse("partnership_list")).status_code == 200
+    assert "根拠となるシーズ" not in client.get(reverse("partnership_list")).content.decode()
+
+
+def test_deal_flow_lists_ventures_ranked_for_the_investor_with_the_reasons(client):
+    investor = make_investor()
+    venture = make_venture(name="電池ベンチャー株式会社")
+    from matching.models import InvestorMatch
+
+    InvestorMatch.objects.create(
+        venture=venture, investor=investor, score=1.5, rank=1, signals={"thesis": 1.2, "stage": 0.3}
+    )
+    other = make_investor()
+    InvestorMatch.objects.create(
+        venture=make_venture(name="他社向けベンチャー"), investor=other, score=1.0, rank=1
+    )
+    client.force_login(make_user(org=investor.organization))
+    html = client.get(reverse("deal_flow")).content.decode()
+    assert "電池ベンチャー株式会社" in html and 'data-signal="thesis"' in html
+    assert "他社向けベンチャー" not in html
