@@ -26,6 +26,7 @@ from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
@@ -63,6 +64,16 @@ def require_org(request: HttpRequest, *kinds: str) -> Organization:
     if org is None or not org.is_approved or (kinds and org.kind not in kinds):
         raise PermissionDenied
     return org
+
+
+def _safe_next(request: HttpRequest) -> str | None:
+    """The `next` address of a form, only when it points back into this site."""
+    target = request.POST.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return None
 
 
 def require_staff(request: HttpRequest) -> None:
@@ -605,7 +616,7 @@ def seed_status(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             messages.error(request, message)
     else:
         messages.success(request, STATUS_MESSAGES[action])
-    return redirect(request.POST.get("next") or reverse("seed_edit", args=[seed.pk]))
+    return redirect(_safe_next(request) or reverse("seed_edit", args=[seed.pk]))
 
 
 STATUS_MESSAGES = {
@@ -986,7 +997,7 @@ def need_status(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             messages.error(request, message)
     else:
         messages.success(request, STATUS_MESSAGES[action])
-    return redirect(request.POST.get("next") or reverse("need_edit", args=[need.pk]))
+    return redirect(_safe_next(request) or reverse("need_edit", args=[need.pk]))
 
 
 # ---------------------------------------------------------------------------------------------

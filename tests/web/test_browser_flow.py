@@ -40,7 +40,7 @@ def wait_for(predicate, *, timeout: float = 20.0, what: str = "condition"):
     raise AssertionError(f"timed out waiting for {what}")
 
 
-def test_seed_to_introduction_through_the_pages(browser_session, hashing_embedder):
+def test_seed_to_introduction_through_the_pages(browser_session, hashing_embedder, screenshot_dir):
     uni = make_org(kind=OrgKind.UNIVERSITY, name="東都大学", prefecture="東京都")
     make_user(org=uni, username="tohto-ip")
     company = make_org(kind=OrgKind.COMPANY, name="未来電機株式会社", prefecture="愛知県")
@@ -66,6 +66,9 @@ def test_seed_to_introduction_through_the_pages(browser_session, hashing_embedde
     assert preview.locator("[data-count=create]").inner_text() == "2"
     assert "全固体電池の硫化物系固体電解質" in preview.inner_text()
     assert not Seed.objects.filter(organization=uni).exists()  # the preview wrote nothing
+    ip.page.screenshot(
+        path=str(screenshot_dir / "university-csv-preview-desktop.png"), full_page=True
+    )
     with ip.page.expect_navigation():
         ip.page.click("#csv-confirm-button")
     assert ip.page.url.endswith("/seeds/")
@@ -121,6 +124,9 @@ def test_seed_to_introduction_through_the_pages(browser_session, hashing_embedde
     explanation = co.page.locator("[data-testid=explanation]")
     assert explanation.locator(".signal").count() >= 2
     assert "全固体電池" in explanation.locator("[data-testid=shared-terms]").inner_text()
+    co.page.screenshot(
+        path=str(screenshot_dir / "company-proposal-to-answer-desktop.png"), full_page=True
+    )
     co.page.check("input[name=decision][value=interested]")
     with co.page.expect_navigation():
         co.page.click("[data-testid=respond-form] button[type=submit]")

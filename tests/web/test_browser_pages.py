@@ -226,7 +226,9 @@ def test_main_pages_load_cleanly_at_desktop_and_phone_width_with_screenshots(
     assert (screenshot_dir / "landing-phone.png").stat().st_size > 5_000
 
 
-def test_language_switch_turns_pages_english_and_is_remembered(browser_session, live_server):
+def test_language_switch_turns_pages_english_and_is_remembered(
+    browser_session, live_server, screenshot_dir
+):
     make_org(kind=OrgKind.UNIVERSITY)
     session = browser_session(locale="ja-JP")
     session.goto("/")
@@ -240,6 +242,9 @@ def test_language_switch_turns_pages_english_and_is_remembered(browser_session, 
     # Remembered: another page, a fresh load, still English (the language cookie).
     session.goto("/register/")
     assert session.page.locator("h1").inner_text() == "Register an organisation"
+    session.page.screenshot(
+        path=str(screenshot_dir / "register-english-desktop.png"), full_page=True
+    )
     cookies = {c["name"]: c["value"] for c in session.context.cookies()}
     assert cookies.get("django_language") == "en"
     with session.page.expect_navigation():
@@ -248,7 +253,9 @@ def test_language_switch_turns_pages_english_and_is_remembered(browser_session, 
     assert session.errors == []
 
 
-def test_form_errors_show_next_to_their_fields_and_keep_the_input(browser_session, live_server):
+def test_form_errors_show_next_to_their_fields_and_keep_the_input(
+    browser_session, live_server, screenshot_dir
+):
     company = make_org(kind=OrgKind.COMPANY)
     make_user(org=company, username="mirai-rd")
     session = browser_session(viewport=PHONE)
@@ -267,6 +274,9 @@ def test_form_errors_show_next_to_their_fields_and_keep_the_input(browser_sessio
     )
     assert session.page.input_value("#id_description") == "入力した説明は失われない。"
     assert session.page.locator("#id_title").get_attribute("aria-invalid") == "true"
+    session.page.screenshot(
+        path=str(screenshot_dir / "company-need-errors-phone.png"), full_page=True
+    )
     # The same in English once switched.
     with session.page.expect_navigation():
         session.page.click("[data-testid=lang-en]")

@@ -663,3 +663,16 @@ def test_deal_flow_lists_ventures_ranked_for_the_investor_with_the_reasons(clien
     html = client.get(reverse("deal_flow")).content.decode()
     assert "電池ベンチャー株式会社" in html and 'data-signal="thesis"' in html
     assert "他社向けベンチャー" not in html
+
+
+def test_a_status_button_never_redirects_to_another_site(client, uni, uni_user):
+    seed = make_seed(org=uni, status=PublicationStatus.DRAFT)
+    client.force_login(uni_user)
+    response = client.post(
+        reverse("seed_status", args=[seed.pk, "publish"]), {"next": "https://evil.example/"}
+    )
+    assert response["Location"] == reverse("seed_edit", args=[seed.pk])
+    response = client.post(
+        reverse("seed_status", args=[seed.pk, "unpublish"]), {"next": "/seeds/?status=draft"}
+    )
+    assert response["Location"] == "/seeds/?status=draft"
