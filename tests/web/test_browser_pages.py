@@ -149,7 +149,13 @@ def build_demo():
 def main_pages(demo) -> dict[str, list[tuple[str, str]]]:
     intro, battery, need = demo["intro"], demo["battery"], demo["need"]
     pages = {
-        "anonymous": [("landing", "/"), ("login", "/login/"), ("register", "/register/")],
+        "anonymous": [
+            ("landing", "/"),
+            ("login", "/login/"),
+            ("register", "/register/"),
+            ("cases", "/cases/"),
+            ("kpi", "/kpi/"),
+        ],
         "university": [
             ("university-dashboard", "/dashboard/"),
             ("university-seeds", "/seeds/"),
@@ -161,6 +167,7 @@ def main_pages(demo) -> dict[str, list[tuple[str, str]]]:
             ("university-introduction", f"/proposals/{intro.pk}/introduction/"),
             ("university-partnerships", "/partnerships/"),
             ("university-organization", "/organization/"),
+            ("university-readiness-edit", "/readiness/edit/"),
         ],
         "company": [
             ("company-dashboard", "/dashboard/"),
@@ -171,6 +178,7 @@ def main_pages(demo) -> dict[str, list[tuple[str, str]]]:
             ("company-proposal", f"/proposals/{intro.pk}/"),
             ("company-introduction", f"/proposals/{intro.pk}/introduction/"),
             ("company-partnerships", "/partnerships/"),
+            ("company-readiness-list", "/readiness/"),
         ],
         "investor": [
             ("investor-dashboard", "/dashboard/"),
