@@ -13,6 +13,7 @@ import base64
 import logging
 import re
 import secrets
+from dataclasses import dataclass
 
 from django import forms
 from django.contrib import messages
@@ -653,32 +654,80 @@ class CsvUploadForm(forms.Form):
 
 
 CSV_MAX_BYTES = 5 * 1024 * 1024
-CSV_SESSION_KEY = "seed_csv_upload"
 
 
-def _csv_report(*, org, user, raw: bytes, dry_run: bool):
-    from profiles.services.imports import csv_import_seeds
+@dataclass(frozen=True)
+class CsvKind:
+    """What differs between the CSV import of seeds and of needs."""
 
-    return csv_import_seeds(org=org, by=user, file=raw, dry_run=dry_run)
+    model: type
+    org_kinds: tuple
+    service: str  # function of profiles.services.imports
+    columns: str  # its column map
+    parse: str  # its row parser
+    fields: str  # profiles.services.catalog field list compared for "what changes"
+    related: tuple  # (name, field list of profiles.services.catalog) of related rows
+    page: str  # URL name of the import page
+    done: str  # URL name to go to after the import
+    session_key: str
 
 
-@login_required
-def seed_import(request: HttpRequest) -> HttpResponse:
+CSV_KINDS = {
+    "seed": CsvKind(
+        model=Seed,
+        org_kinds=ACADEMIC_KINDS,
+        service="csv_import_seeds",
+        columns="SEED_COLUMNS",
+        parse="_parse_seed_row",
+        fields="SEED_FIELDS",
+        related=(("researchers", "RESEARCHER_FIELDS"), ("patents", "PATENT_FIELDS")),
+        page="seed_import",
+        done="seed_list",
+        session_key="seed_csv_upload",
+    ),
+    "need": CsvKind(
+        model=Need,
+        org_kinds=(OrgKind.COMPANY,),
+        service="csv_import_needs",
+        columns="NEED_COLUMNS",
+        parse="_parse_need_row",
+        fields="NEED_FIELDS",
+        related=(),
+        page="need_import",
+        done="need_list",
+        session_key="need_csv_upload",
+    ),
+}
+
+
+def _csv_report(*, kind: CsvKind, org, user, raw: bytes, dry_run: bool):
+    from profiles.services import imports
+
+    return getattr(imports, kind.service)(org=org, by=user, file=raw, dry_run=dry_run)
+
+
+def _csv_import_page(request: HttpRequest, kind_name: str) -> HttpResponse:
     """Upload → preview (a dry run: every change and every row error, nothing written) →
     confirm (the same file, kept in the session, imported all-or-nothing)."""
-    org = require_org(request, *ACADEMIC_KINDS)
-    context = {"form": CsvUploadForm(), "nav_active": "import", "columns": CSV_COLUMNS}
+    kind = CSV_KINDS[kind_name]
+    org = require_org(request, *kind.org_kinds)
+    context = {
+        "form": CsvUploadForm(),
+        "kind": kind_name,
+        "nav_active": "import" if kind_name == "seed" else "needs",
+        "columns": CSV_COLUMNS if kind_name == "seed" else NEED_CSV_COLUMNS,
+    }
     if request.method == "POST" and request.POST.get("step") == "confirm":
-        stored = request.session.get(CSV_SESSION_KEY)
+        stored = request.session.get(kind.session_key)
         if not stored or stored.get("token") != request.POST.get("token"):
             messages.error(request, _("確認の期限が切れました。もう一度アップロードしてください。"))
-            return redirect("seed_import")
+            return redirect(kind.page)
         raw = base64.b64decode(stored["data"])
-        report = _csv_report(org=org, user=request.user, raw=raw, dry_run=False)
-        del request.session[CSV_SESSION_KEY]
+        report = _csv_report(kind=kind, org=org, user=request.user, raw=raw, dry_run=False)
+        del request.session[kind.session_key]
         if not report.committed:
             # The data changed since the preview: show the new errors, nothing was written.
-            rows, file_errors, summary = preview_rows(report, {})
+            rows, file_errors, summary = preview_rows(report, {}, model=kind.model)
             messages.error(request, _("エラーがあるため、何も書き込みませんでした。"))
             context.update(
                 report=report,
@@ -694,17 +743,18 @@ def seed_import(request: HttpRequest) -> HttpResponse:
             _("%(created)d 件を追加、%(updated)d 件を更新しました (新規は下書きです)。")
             % {"created": len(report.created), "updated": len(report.updated)},
         )
-        return redirect("seed_list")
+        return redirect(kind.done)
     if request.method == "POST":
         form = CsvUploadForm(request.POST, request.FILES)
         context["form"] = form
         if form.is_valid():
             raw = form.cleaned_data["file"]
-            report = _csv_report(org=org, user=request.user, raw=raw, dry_run=True)
-            rows, file_errors, summary = preview_rows(report, _seed_changes(org=org, raw=raw))
+            report = _csv_report(kind=kind, org=org, user=request.user, raw=raw, dry_run=True)
+            changes = _csv_changes(kind=kind, org=org, raw=raw)
+            rows, file_errors, summary = preview_rows(report, changes, model=kind.model)
             token = secrets.token_urlsafe(16)
             name = (request.FILES["file"].name or "")[:200]
-            request.session[CSV_SESSION_KEY] = {
+            request.session[kind.session_key] = {
                 "token": token,
                 "name": name,
                 "data": base64.b64encode(raw).decode("ascii"),
@@ -722,17 +772,27 @@ def seed_import(request: HttpRequest) -> HttpResponse:
     return render(request, "profiles/seed_import.html", context)
 
 
-def _field_label(name: str) -> str:
+@login_required
+def seed_import(request: HttpRequest) -> HttpResponse:
+    return _csv_import_page(request, "seed")
+
+
+@login_required
+def need_import(request: HttpRequest) -> HttpResponse:
+    return _csv_import_page(request, "need")
+
+
+def _field_label(name: str, model: type = Seed) -> str:
     if name in ("researchers", "patents"):
         return str({"researchers": _("研究者"), "patents": _("特許")}[name])
     try:
-        return str(Seed._meta.get_field(name).verbose_name)
+        return str(model._meta.get_field(name).verbose_name)
     except Exception:  # a column the model does not have: show its name
         return name
 
 
-def _seed_changes(*, org, raw: bytes) -> dict[int, list[str]]:
-    """For each CSV row that updates an existing seed, the labels of the fields it changes.
+def _csv_changes(*, kind: CsvKind, org, raw: bytes) -> dict[int, list[str]]:
+    """For each CSV row that updates an existing row, the labels of the fields it changes.
 
     Re-reads the file with the import's own parser, so the preview shows exactly what the
     import would write; rows the parser refuses are left to the import's error report.
@@ -741,45 +801,50 @@ def _seed_changes(*, org, raw: bytes) -> dict[int, list[str]]:
     from profiles.services import imports
 
     scratch = imports.ImportReport(dry_run=True)
-    rows = imports._read_csv(raw, scratch, imports.SEED_COLUMNS)
+    rows = imports._read_csv(raw, scratch, getattr(imports, kind.columns))
     if rows is None:
         return {}
-    own = Seed.objects.filter(organization=org).prefetch_related("researchers", "patents")
+    parse = getattr(imports, kind.parse)
+    own = kind.model.objects.filter(organization=org).prefetch_related(
+        *[name for name, _fields in kind.related]
+    )
     out: dict[int, list[str]] = {}
     for number, record in rows:
         try:
-            data = imports._parse_seed_row(record)
+            data = parse(record)
         except imports.FieldError:
             continue
         if data.get("key"):
-            seed = own.filter(key=data["key"]).first()
+            obj = own.filter(key=data["key"]).first()
         else:
             matches = list(own.filter(title=data["title"])[:2])
-            seed = matches[0] if len(matches) == 1 else None
-        if seed is None:
+            obj = matches[0] if len(matches) == 1 else None
+        if obj is None:
             continue
         changed = [
-            _field_label(name)
-            for name in svc.SEED_FIELDS
-            if name in data and name != "confidential_details" and getattr(seed, name) != data[name]
+            _field_label(name, kind.model)
+            for name in getattr(svc, kind.fields)
+            if name in data and name != "confidential_details" and getattr(obj, name) != data[name]
         ]
         if "confidential_details" in data:
-            current = Seed.objects.filter(pk=seed.pk).values_list("confidential_details", flat=True)
+            current = kind.model.objects.filter(pk=obj.pk).values_list(
+                "confidential_details", flat=True
+            )
             if current[0] != data["confidential_details"]:
-                changed.append(_field_label("confidential_details"))
-        for name, fields in (
-            ("researchers", svc.RESEARCHER_FIELDS),
-            ("patents", svc.PATENT_FIELDS),
-        ):
+                changed.append(_field_label("confidential_details", kind.model))
+        for name, fields in kind.related:
             if name in data:
-                current = [{f: getattr(r, f) for f in fields} for r in getattr(seed, name).all()]
+                names = getattr(svc, fields)
+                current = [{f: getattr(r, f) for f in names} for r in getattr(obj, name).all()]
                 if current != data[name]:
                     changed.append(_field_label(name))
         out[number] = changed
     return out
 
 
-def preview_rows(report, changes: dict[int, list[str]]) -> tuple[list[dict], list[str], dict]:
+def preview_rows(
+    report, changes: dict[int, list[str]], *, model: type = Seed
+) -> tuple[list[dict], list[str], dict]:
     """The import report as one row per CSV line (action, errors, changed fields), the
     file-level errors, and the count of rows per action."""
     rows: dict[int, dict] = {}
@@ -798,7 +863,7 @@ def preview_rows(report, changes: dict[int, list[str]]) -> tuple[list[dict], lis
         line, column = error.get("row", 0), error.get("column", "")
         if line <= 1:  # the file itself or its header row
             file_errors.append(
-                f"{_field_label(column)}: {error['message']}" if column else error["message"]
+                f"{_field_label(column, model)}: {error['message']}" if column else error["message"]
             )
             continue
         row = rows.setdefault(
@@ -807,7 +872,7 @@ def preview_rows(report, changes: dict[int, list[str]]) -> tuple[list[dict], lis
         )
         row["action"] = "error"
         row["errors"].append(
-            {"column": _field_label(column) if column else "", "message": error["message"]}
+            {"column": _field_label(column, model) if column else "", "message": error["message"]}
         )
     ordered = [rows[n] for n in sorted(rows)]
     summary = {
@@ -830,6 +895,25 @@ CSV_COLUMNS = [
     ("capacity", _("受入可能数 (0〜100)")),
     ("researchers", _("研究者 (氏名|所属|researchmap ID|yes/no を ; 区切り)")),
     ("patents", _("特許 (出願番号|登録番号|名称|yes/no を ; 区切り)")),
+]
+
+
+NEED_CSV_COLUMNS = [
+    ("key", _("キー (英数字。既存のキーなら更新、なければ新規。省略時はタイトルで照合)")),
+    ("title", _("タイトル (必須)")),
+    ("description", _("公開説明 (必須)")),
+    ("confidential_details", _("非公開の詳細")),
+    ("keywords", _("キーワード (; または 、 区切り)")),
+    ("field", _("分野")),
+    ("collaboration_modes", _("連携形態 (joint_research; license など)")),
+    ("budget_min_yen", _("予算下限 (円)")),
+    ("budget_max_yen", _("予算上限 (円)")),
+    ("duration_months", _("期間 (月)")),
+    ("trl_min", _("期待TRL (下限)")),
+    ("trl_max", _("期待TRL (上限)")),
+    ("preferred_regions", _("希望地域 (kanto; kinki など)")),
+    ("is_anonymous", _("社名を非公開 (yes / no)")),
+    ("language", _("言語 (ja / en)")),
 ]
 
 
@@ -1178,6 +1262,7 @@ urlpatterns = [
     ),
     path("needs/", need_list, name="need_list"),
     path("needs/new/", need_create_page, name="need_create"),
+    path("needs/import/", need_import, name="need_import"),
     path("needs/<int:pk>/", need_edit, name="need_edit"),
     path("needs/<int:pk>/<str:action>/", need_status, name="need_status"),
     path("investor/thesis/", investor_thesis, name="investor_thesis"),

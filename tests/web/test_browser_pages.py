@@ -173,6 +173,7 @@ def main_pages(demo) -> dict[str, list[tuple[str, str]]]:
             ("company-dashboard", "/dashboard/"),
             ("company-needs", "/needs/"),
             ("company-need-editor", f"/needs/{need.pk}/"),
+            ("company-csv-import", "/needs/import/"),
             ("company-search", "/search/?q=全固体電池+solid+electrolyte&trl_min=2"),
             ("company-proposals", "/proposals/"),
             ("company-proposal", f"/proposals/{intro.pk}/"),

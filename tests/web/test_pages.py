@@ -676,3 +676,37 @@ def test_a_status_button_never_redirects_to_another_site(client, uni, uni_user):
         reverse("seed_status", args=[seed.pk, "unpublish"]), {"next": "/seeds/?status=draft"}
     )
     assert response["Location"] == "/seeds/?status=draft"
+
+
+def test_company_imports_needs_by_csv_after_a_preview_and_a_university_gets_403(
+    client, company, company_user, uni_user
+):
+    make_need(org=company, key="need-old", title="古いニーズ", description="古い説明")
+    csv_text = (
+        "key,title,description,budget_min_yen,budget_max_yen,preferred_regions\n"
+        "need-old,古いニーズ,新しい説明,1000000,5000000,kanto\n"
+        "need-new,新しいニーズ,電池材料の共同研究先,2000000,1000,kinki\n"
+    )
+    client.force_login(company_user)
+    response = client.post(
+        reverse("need_import"),
+        {"step": "preview", "file": SimpleUploadedFile("needs.csv", csv_text.encode())},
+    )
+    html = response.content.decode()
+    assert "row-error" in html and 'data-line="3"' in html  # budget max below min
+    assert "公開説明" in html  # the field the update of row 2 changes
+    assert 'data-testid="csv-confirm"' not in html
+    assert Need.objects.get(key="need-old").description == "古い説明"
+    fixed = csv_text.replace(",1000,kinki", ",3000000,kinki")
+    response = client.post(
+        reverse("need_import"),
+        {"step": "preview", "file": SimpleUploadedFile("needs.csv", fixed.encode())},
+    )
+    token = re.search(r'name="token" value="([^"]+)"', response.content.decode()).group(1)
+    assert client.post(reverse("need_import"), {"step": "confirm", "token": token})[
+        "Location"
+    ] == reverse("need_list")
+    assert Need.objects.get(key="need-old").description == "新しい説明"
+    assert Need.objects.get(key="need-new").preferred_regions == ["kinki"]
+    client.force_login(uni_user)
+    assert client.get(reverse("need_import")).status_code == 403
