@@ -710,3 +710,68 @@ def test_company_imports_needs_by_csv_after_a_preview_and_a_university_gets_403(
     assert Need.objects.get(key="need-new").preferred_regions == ["kinki"]
     client.force_login(uni_user)
     assert client.get(reverse("need_import")).status_code == 403
+
+
+JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]+")
+
+
+def test_every_page_in_english_shows_no_japanese_of_its_own(client):
+    """With English data, an English page may show Japanese only where it is data or a name:
+    the brand mark 産, the 日本語 language button and the prefecture names (stored in Japanese,
+    as in every IP office's spreadsheet)."""
+    from profiles.choices import PREFECTURE_REGION
+
+    allowed = {"産", "日本語", *PREFECTURE_REGION}
+    uni = make_org(kind=OrgKind.UNIVERSITY, name="Tohto University")
+    company = make_org(kind=OrgKind.COMPANY, name="Mirai Electric")
+    investor = make_investor(
+        org=make_org(kind=OrgKind.INVESTOR, name="Sakura VC"),
+        thesis="Deep tech",
+        fields=["materials"],
+    )
+    seed = make_seed(
+        org=uni, title="Solid electrolyte", summary="For batteries.", keywords=["battery"]
+    )
+    need = make_need(
+        org=company, title="Battery safety", description="Safer cells.", keywords=["battery"]
+    )
+    proposal = approved_proposal(seed=seed, need=need, explanation={"shared_terms": ["battery"]})
+    pages = {
+        None: ["landing", "login", "org_register"],
+        make_user(org=uni): [
+            "dashboard",
+            "seed_list",
+            "seed_create",
+            "seed_import",
+            "proposal_inbox",
+            "partnership_list",
+            "org_profile",
+            ("seed_edit", seed.pk),
+            ("proposal_detail", proposal.pk),
+        ],
+        make_user(org=company): [
+            "dashboard",
+            "need_list",
+            "need_create",
+            "need_import",
+            "partner_search",
+        ],
+        make_user(org=investor.organization): ["dashboard", "investor_thesis", "deal_flow"],
+        make_admin(): ["console_queue", "console_quality", "console_orgs"],
+    }
+    found: dict[str, list[str]] = {}
+    for user, names in pages.items():
+        client.logout()
+        if user is not None:
+            client.force_login(user)
+        client.cookies["django_language"] = "en"
+        for name in names:
+            url = reverse(name[0], args=name[1:]) if isinstance(name, tuple) else reverse(name)
+            response = client.get(url)
+            assert response.status_code == 200, url
+            html = re.sub(r"<script.*?</script>", "", response.content.decode(), flags=re.S)
+            text = re.sub(r"<[^>]+>", " ", html)
+            leftovers = sorted(set(JAPANESE.findall(text)) - allowed)
+            if leftovers:
+                found[url] = leftovers
+    assert found == {}
