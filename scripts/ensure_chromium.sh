@@ -1,11 +1,15 @@
 #!/usr/bin/env bash
-# The browser tests drive Debian's Chromium (test tools cannot download a browser here).
+# The browser tests drive Debian's Chromium (test tools cannot download a browser here), with a
+# Japanese font so that screenshots show the text.
 set -euo pipefail
-if command -v chromium >/dev/null 2>&1; then exit 0; fi
+need=()
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
+fc-list 2>/dev/null | grep -qi "noto.*cjk" || need+=(fonts-noto-cjk)
+[ ${#need[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
-  echo "Installing Chromium from Debian's packages"
+  echo "Installing ${need[*]} from Debian's packages"
   apt-get update -q >/dev/null
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium >/dev/null
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${need[@]}" >/dev/null
 else
-  echo "Chromium is not installed; browser tests will be skipped (apt-get install chromium)" >&2
+  echo "Missing ${need[*]}: browser tests skip without Chromium (apt-get install ${need[*]})" >&2
 fi
