@@ -54,6 +54,7 @@ class Command(BaseCommand):
         call_command("load_readiness_demo", stdout=self.stdout)
         if not no_match:
             self._match()
+            self._review_demo_proposals()
         self.stdout.write("")
         self.stdout.write(self.style.SUCCESS("Demo accounts (sign in at http://127.0.0.1:8000/):"))
         for username, purpose, fresh in users:
@@ -79,6 +80,32 @@ class Command(BaseCommand):
                 Membership.objects.create(user=user, organization=org, role=MemberRole.MANAGER)
             out.append((username, purpose, fresh))
         return out
+
+    def _review_demo_proposals(self) -> None:
+        """The demo coordinator approves the best proposal of each of the demo company's needs,
+        so the company and the universities have something to respond to; the rest wait in
+        the coordinator's review queue."""
+        from matching.models import Proposal
+        from matching.models.results import ProposalStatus
+        from matching.services.proposals import proposal_approve
+
+        admin = get_user_model().objects.get(username="demo-admin")
+        approved = 0
+        seen_needs = set(
+            Proposal.objects.exclude(status=ProposalStatus.PROPOSED)
+            .filter(need__organization__key="demo-c-asahi")
+            .values_list("need_id", flat=True)
+        )
+        pending = Proposal.objects.filter(
+            status=ProposalStatus.PROPOSED, need__organization__key="demo-c-asahi"
+        ).order_by("need_id", "-score")
+        for proposal in pending:
+            if proposal.need_id in seen_needs:
+                continue
+            seen_needs.add(proposal.need_id)
+            proposal_approve(proposal=proposal, by=admin, note="demo")
+            approved += 1
+        self.stdout.write(f"demo coordinator approved {approved} proposals")
 
     def _match(self) -> None:
         from matching.services.refresh import match_all
