@@ -73,7 +73,7 @@ class BenchmarkConfig:
     queries: int = 200
     k: int = 50
     repeat: int = 2
-    ef_values: list[int] = field(default_factory=lambda: [64, 128, 256])
+    ef_values: list[int] = field(default_factory=lambda: [64, 128, 256, 512])
     M: int = HNSW_M
     ef_construction: int = HNSW_EF_CONSTRUCTION
     ef_search: int = HNSW_EF_SEARCH

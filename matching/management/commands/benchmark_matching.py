@@ -47,7 +47,7 @@ class Command(BaseCommand):
         parser.add_argument("--queries", type=int, help="single-need queries timed (default 200)")
         parser.add_argument("--k", type=int, default=50, help="neighbours per query (default 50)")
         parser.add_argument("--repeat", type=int, default=2, help="passes over the queries")
-        parser.add_argument("--ef", default="64,128,256", help="hnsw ef values to report")
+        parser.add_argument("--ef", default="64,128,256,512", help="hnsw ef values to report")
         parser.add_argument("--ef-search", type=int, default=HNSW_EF_SEARCH)
         parser.add_argument("--m", type=int, default=HNSW_M, help="hnsw M")
         parser.add_argument("--ef-construction", type=int, default=HNSW_EF_CONSTRUCTION)
