@@ -1,10 +1,12 @@
 """Models of the `profiles` app, one module per area; import them from `profiles.models`."""
 
 from .catalog import InvestorProfile, Need, Patent, Researcher, Seed, Venture
+from .jobs import ImportJob
 from .organizations import Membership, Organization
 from .readiness import ReadinessProfile, ReadinessVersion, TrackRecord
 
 __all__ = [
+    "ImportJob",
     "InvestorProfile",
     "Membership",
     "Need",

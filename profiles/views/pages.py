@@ -24,7 +24,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -628,7 +628,7 @@ STATUS_MESSAGES = {
 
 
 # ---------------------------------------------------------------------------------------------
-# CSV import of seeds: upload → preview (dry run) → confirm
+# CSV import of seeds and needs: upload → preview (dry run) → confirm → background job
 # ---------------------------------------------------------------------------------------------
 
 
@@ -663,12 +663,9 @@ class CsvKind:
     model: type
     org_kinds: tuple
     service: str  # function of profiles.services.imports
-    columns: str  # its column map
-    parse: str  # its row parser
-    fields: str  # profiles.services.catalog field list compared for "what changes"
-    related: tuple  # (name, field list of profiles.services.catalog) of related rows
+    job_kind: str  # ImportJob.Kind
     page: str  # URL name of the import page
-    done: str  # URL name to go to after the import
+    done: str  # URL name of the list the imported rows land in
     session_key: str
 
 
@@ -677,10 +674,7 @@ CSV_KINDS = {
         model=Seed,
         org_kinds=ACADEMIC_KINDS,
         service="csv_import_seeds",
-        columns="SEED_COLUMNS",
-        parse="_parse_seed_row",
-        fields="SEED_FIELDS",
-        related=(("researchers", "RESEARCHER_FIELDS"), ("patents", "PATENT_FIELDS")),
+        job_kind="seeds",
         page="seed_import",
         done="seed_list",
         session_key="seed_csv_upload",
@@ -689,69 +683,60 @@ CSV_KINDS = {
         model=Need,
         org_kinds=(OrgKind.COMPANY,),
         service="csv_import_needs",
-        columns="NEED_COLUMNS",
-        parse="_parse_need_row",
-        fields="NEED_FIELDS",
-        related=(),
+        job_kind="needs",
         page="need_import",
         done="need_list",
         session_key="need_csv_upload",
     ),
 }
+CSV_KIND_OF_JOB = {kind.job_kind: name for name, kind in CSV_KINDS.items()}
 
 
-def _csv_report(*, kind: CsvKind, org, user, raw: bytes, dry_run: bool):
-    from profiles.services import imports
-
-    return getattr(imports, kind.service)(org=org, by=user, file=raw, dry_run=dry_run)
-
-
-def _csv_import_page(request: HttpRequest, kind_name: str) -> HttpResponse:
-    """Upload → preview (a dry run: every change and every row error, nothing written) →
-    confirm (the same file, kept in the session, imported all-or-nothing)."""
-    kind = CSV_KINDS[kind_name]
-    org = require_org(request, *kind.org_kinds)
-    context = {
-        "form": CsvUploadForm(),
+def _csv_context(kind_name: str) -> dict:
+    return {
         "kind": kind_name,
         "nav_active": "import" if kind_name == "seed" else "needs",
         "columns": CSV_COLUMNS if kind_name == "seed" else NEED_CSV_COLUMNS,
     }
+
+
+def _csv_import_page(request: HttpRequest, kind_name: str) -> HttpResponse:
+    """Upload → preview (a dry run: every change and every row error, nothing written) →
+    confirm (the same file, kept in the session, becomes a background job that imports it
+    all-or-nothing; the page follows the job)."""
+    from profiles.services import imports
+    from profiles.services.imports.jobs import import_job_create
+
+    kind = CSV_KINDS[kind_name]
+    org = require_org(request, *kind.org_kinds)
+    context = {"form": CsvUploadForm(), **_csv_context(kind_name)}
     if request.method == "POST" and request.POST.get("step") == "confirm":
         stored = request.session.get(kind.session_key)
         if not stored or stored.get("token") != request.POST.get("token"):
             messages.error(request, _("確認の期限が切れました。もう一度アップロードしてください。"))
             return redirect(kind.page)
-        raw = base64.b64decode(stored["data"])
-        report = _csv_report(kind=kind, org=org, user=request.user, raw=raw, dry_run=False)
-        del request.session[kind.session_key]
-        if not report.committed:
-            # The data changed since the preview: show the new errors, nothing was written.
-            rows, file_errors, summary = preview_rows(report, {}, model=kind.model)
-            messages.error(request, _("エラーがあるため、何も書き込みませんでした。"))
-            context.update(
-                report=report,
-                rows=rows,
-                file_errors=file_errors,
-                summary=summary,
-                has_errors=True,
+        try:
+            job = import_job_create(
+                org=org,
+                by=request.user,
+                kind=kind.job_kind,
+                content=base64.b64decode(stored["data"]),
                 file_name=stored.get("name", ""),
             )
-            return render(request, "profiles/seed_import.html", context)
-        messages.success(
-            request,
-            _("%(created)d 件を追加、%(updated)d 件を更新しました (新規は下書きです)。")
-            % {"created": len(report.created), "updated": len(report.updated)},
-        )
-        return redirect(kind.done)
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+            return redirect(kind.page)
+        del request.session[kind.session_key]
+        return redirect("import_job", pk=job.pk)
     if request.method == "POST":
         form = CsvUploadForm(request.POST, request.FILES)
         context["form"] = form
         if form.is_valid():
             raw = form.cleaned_data["file"]
-            report = _csv_report(kind=kind, org=org, user=request.user, raw=raw, dry_run=True)
-            changes = _csv_changes(kind=kind, org=org, raw=raw)
-            rows, file_errors, summary = preview_rows(report, changes, model=kind.model)
+            service = getattr(imports, kind.service)
+            report = service(org=org, by=request.user, file=raw, dry_run=True)
+            rows, file_errors, summary = preview_rows(report, model=kind.model)
             token = secrets.token_urlsafe(16)
             name = (request.FILES["file"].name or "")[:200]
             request.session[kind.session_key] = {
@@ -782,6 +767,52 @@ def need_import(request: HttpRequest) -> HttpResponse:
     return _csv_import_page(request, "need")
 
 
+def _own_import_job(request: HttpRequest, pk: int):
+    """A job of the caller's organisation, or 404 (another organisation's job does not exist)."""
+    from profiles.models import ImportJob
+
+    org = org_of_request(request)
+    if org is None:
+        raise Http404
+    return get_object_or_404(ImportJob.objects.filter(organization=org), pk=pk)
+
+
+@login_required
+def import_job_page(request: HttpRequest, pk: int) -> HttpResponse:
+    """The progress of a background import (polling the JSON below), then its report."""
+    from profiles.services.imports.jobs import import_job_progress
+
+    job = _own_import_job(request, pk)
+    kind_name = CSV_KIND_OF_JOB[job.kind]
+    kind = CSV_KINDS[kind_name]
+    context = {
+        **_csv_context(kind_name),
+        "job": job,
+        "state": import_job_progress(job),
+        "list_url": reverse(kind.done),
+        "import_url": reverse(kind.page),
+    }
+    if job.is_finished:
+        rows, file_errors, summary = preview_rows(job.report or {}, model=kind.model)
+        context.update(rows=rows, file_errors=file_errors, summary=summary)
+    return render(request, "profiles/import_job.html", context)
+
+
+def import_job_api(request: HttpRequest, pk: int) -> HttpResponse:
+    """GET /api/import-jobs/<id>/: the job's phase and progress, for the job page's bar."""
+    from profiles.services.imports.jobs import import_job_progress
+
+    if request.method != "GET":
+        return JsonResponse({"detail": "method not allowed"}, status=405)
+    if not request.user.is_authenticated:
+        return JsonResponse({"detail": str(_("ログインしてください。"))}, status=403)
+    try:
+        job = _own_import_job(request, pk)
+    except Http404:
+        return JsonResponse({"detail": str(_("見つかりません。"))}, status=404)
+    return JsonResponse(import_job_progress(job))
+
+
 def _field_label(name: str, model: type = Seed) -> str:
     if name in ("researchers", "patents"):
         return str({"researchers": _("研究者"), "patents": _("特許")}[name])
@@ -791,75 +822,32 @@ def _field_label(name: str, model: type = Seed) -> str:
         return name
 
 
-def _csv_changes(*, kind: CsvKind, org, raw: bytes) -> dict[int, list[str]]:
-    """For each CSV row that updates an existing row, the labels of the fields it changes.
-
-    Re-reads the file with the import's own parser, so the preview shows exactly what the
-    import would write; rows the parser refuses are left to the import's error report.
-    """
-    from profiles.services import catalog as svc
-    from profiles.services import imports
-
-    scratch = imports.ImportReport(dry_run=True)
-    rows = imports._read_csv(raw, scratch, getattr(imports, kind.columns))
-    if rows is None:
-        return {}
-    parse = getattr(imports, kind.parse)
-    own = kind.model.objects.filter(organization=org).prefetch_related(
-        *[name for name, _fields in kind.related]
-    )
-    out: dict[int, list[str]] = {}
-    for number, record in rows:
-        try:
-            data = parse(record)
-        except imports.FieldError:
-            continue
-        if data.get("key"):
-            obj = own.filter(key=data["key"]).first()
-        else:
-            matches = list(own.filter(title=data["title"])[:2])
-            obj = matches[0] if len(matches) == 1 else None
-        if obj is None:
-            continue
-        changed = [
-            _field_label(name, kind.model)
-            for name in getattr(svc, kind.fields)
-            if name in data and name != "confidential_details" and getattr(obj, name) != data[name]
-        ]
-        if "confidential_details" in data:
-            current = kind.model.objects.filter(pk=obj.pk).values_list(
-                "confidential_details", flat=True
-            )
-            if current[0] != data["confidential_details"]:
-                changed.append(_field_label("confidential_details", kind.model))
-        for name, fields in kind.related:
-            if name in data:
-                names = getattr(svc, fields)
-                current = [{f: getattr(r, f) for f in names} for r in getattr(obj, name).all()]
-                if current != data[name]:
-                    changed.append(_field_label(name))
-        out[number] = changed
-    return out
+def _report_part(report, name: str) -> list:
+    """A list of an import report: the ImportReport of a preview, or the dict a job stored."""
+    if isinstance(report, dict):
+        return report.get(name) or []
+    return getattr(report, name, []) or []
 
 
-def preview_rows(
-    report, changes: dict[int, list[str]], *, model: type = Seed
-) -> tuple[list[dict], list[str], dict]:
+def preview_rows(report, *, model: type = Seed) -> tuple[list[dict], list[str], dict]:
     """The import report as one row per CSV line (action, errors, changed fields), the
-    file-level errors, and the count of rows per action."""
+    file-level errors, and the count of rows per action. The changed fields are the ones the
+    import itself compared (`updated[i]["changed"]`), so the preview shows what it writes."""
     rows: dict[int, dict] = {}
     for action in ("created", "updated", "unchanged"):
-        for entry in getattr(report, action, []):
+        for entry in _report_part(report, action):
             rows[entry["row"]] = {
                 "line": entry["row"],
                 "key": entry.get("key", ""),
                 "title": entry.get("title", ""),
                 "action": {"created": "create", "updated": "update"}.get(action, "unchanged"),
                 "errors": [],
-                "changes": changes.get(entry["row"], []) if action == "updated" else [],
+                "changes": [_field_label(n, model) for n in entry.get("changed", [])]
+                if action == "updated"
+                else [],
             }
     file_errors: list[str] = []
-    for error in getattr(report, "errors", []):
+    for error in _report_part(report, "errors"):
         line, column = error.get("row", 0), error.get("column", "")
         if line <= 1:  # the file itself or its header row
             file_errors.append(
@@ -1265,6 +1253,8 @@ urlpatterns = [
     path("needs/import/", need_import, name="need_import"),
     path("needs/<int:pk>/", need_edit, name="need_edit"),
     path("needs/<int:pk>/<str:action>/", need_status, name="need_status"),
+    path("imports/<int:pk>/", import_job_page, name="import_job"),
+    path("api/import-jobs/<int:pk>/", import_job_api, name="import_job_api"),
     path("investor/thesis/", investor_thesis, name="investor_thesis"),
     path("organization/", org_profile, name="org_profile"),
     path("console/organizations/", console_orgs, name="console_orgs"),

@@ -71,6 +71,12 @@ def test_seed_to_introduction_through_the_pages(browser_session, hashing_embedde
     )
     with ip.page.expect_navigation():
         ip.page.click("#csv-confirm-button")
+    # The import runs as a background job; its page follows it until the report shows.
+    assert "/imports/" in ip.page.url
+    ip.page.wait_for_selector("[data-testid=import-job-done]", timeout=30_000)
+    assert ip.page.locator("[data-count=create]").inner_text() == "2"
+    with ip.page.expect_navigation():
+        ip.page.click("[data-testid=import-job-list]")
     assert ip.page.url.endswith("/seeds/")
     assert Seed.objects.filter(organization=uni, status=PublicationStatus.DRAFT).count() == 2
     with ip.page.expect_navigation():

@@ -312,7 +312,9 @@ CSV = (
 )
 
 
-def test_csv_preview_shows_each_change_and_writes_nothing(client, uni, uni_user):
+def test_csv_preview_shows_each_change_and_writes_nothing(
+    client, uni, uni_user, django_capture_on_commit_callbacks
+):
     make_seed(org=uni, key="csv-old", title="古いタイトル", summary="古い概要", trl=5)
     client.force_login(uni_user)
     response = client.post(
@@ -326,8 +328,12 @@ def test_csv_preview_shows_each_change_and_writes_nothing(client, uni, uni_user)
     assert not Seed.objects.filter(key="csv-new").exists()
     assert Seed.objects.get(key="csv-old").title == "古いタイトル"
     token = re.search(r'name="token" value="([^"]+)"', html).group(1)
-    response = client.post(reverse("seed_import"), {"step": "confirm", "token": token})
-    assert response.status_code == 302
+    with django_capture_on_commit_callbacks() as callbacks:
+        response = client.post(reverse("seed_import"), {"step": "confirm", "token": token})
+    assert response.status_code == 302 and response["Location"].startswith("/imports/")
+    assert Seed.objects.get(key="csv-old").title == "古いタイトル"  # the job has not run yet
+    for callback in callbacks:  # the background import job (in-process in tests)
+        callback()
     assert Seed.objects.get(key="csv-old").title == "新しいタイトル"
     assert Seed.objects.get(key="csv-new").status == PublicationStatus.DRAFT
 
@@ -679,7 +685,7 @@ def test_a_status_button_never_redirects_to_another_site(client, uni, uni_user):
 
 
 def test_company_imports_needs_by_csv_after_a_preview_and_a_university_gets_403(
-    client, company, company_user, uni_user
+    client, company, company_user, uni_user, django_capture_on_commit_callbacks
 ):
     make_need(org=company, key="need-old", title="古いニーズ", description="古い説明")
     csv_text = (
@@ -703,9 +709,11 @@ def test_company_imports_needs_by_csv_after_a_preview_and_a_university_gets_403(
         {"step": "preview", "file": SimpleUploadedFile("needs.csv", fixed.encode())},
     )
     token = re.search(r'name="token" value="([^"]+)"', response.content.decode()).group(1)
-    assert client.post(reverse("need_import"), {"step": "confirm", "token": token})[
-        "Location"
-    ] == reverse("need_list")
+    with django_capture_on_commit_callbacks() as callbacks:
+        response = client.post(reverse("need_import"), {"step": "confirm", "token": token})
+    for callback in callbacks:  # the background import job (in-process in tests)
+        callback()
+    assert client.get(response["Location"]).status_code == 200  # the job page
     assert Need.objects.get(key="need-old").description == "新しい説明"
     assert Need.objects.get(key="need-new").preferred_regions == ["kinki"]
     client.force_login(uni_user)

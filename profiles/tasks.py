@@ -1,0 +1,29 @@
+"""Celery tasks of the profiles app: each takes an id and calls one service.
+
+`run_import_job(job_id)`: the background CSV import of a confirmed upload. `acks_late` so a job
+is not lost when a worker dies mid-import (its transaction rolls back; the redelivery runs it
+again); a redelivery of a finished job does nothing (see profiles.services.imports.jobs).
+Only errors that can pass (database connection) are retried.
+"""
+
+from __future__ import annotations
+
+from celery import shared_task
+from django.db import InterfaceError, OperationalError
+
+
+@shared_task(
+    acks_late=True,
+    reject_on_worker_lost=True,
+    autoretry_for=(OperationalError, InterfaceError),
+    retry_backoff=2,
+    retry_backoff_max=60,
+    max_retries=5,
+    soft_time_limit=540,
+    time_limit=600,
+)
+def run_import_job(job_id: int) -> str:
+    from profiles.services.imports.jobs import import_job_run
+
+    job = import_job_run(job_id=job_id)
+    return job.status if job is not None else "missing"
