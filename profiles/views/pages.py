@@ -1073,6 +1073,134 @@ def need_status(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 
 
 # ---------------------------------------------------------------------------------------------
+# University spin-offs (大学発ベンチャー): list and editor, for universities and institutes
+# ---------------------------------------------------------------------------------------------
+
+VENTURE_STATUS_CHOICES = [
+    (PublicationStatus.PUBLISHED, _("公開 (投資家のディールフローに表示)")),
+    (PublicationStatus.ARCHIVED, _("アーカイブ (非表示)")),
+]
+
+
+class VentureForm(CleanTextMixin, forms.Form):
+    name = forms.CharField(label=_("社名"), max_length=200)
+    summary = forms.CharField(
+        label=_("概要"),
+        max_length=20000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("事業と技術の概要。投資家との照合に使います。"),
+    )
+    stage = forms.ChoiceField(label=_("ステージ"), choices=Stage.choices, initial=Stage.SEED)
+    seeks = forms.CharField(
+        label=_("求めているもの"),
+        max_length=5000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("資金調達、事業提携、人材など。"),
+    )
+    seeds = forms.ModelMultipleChoiceField(
+        label=_("元になった研究シーズ"),
+        queryset=Seed.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=_("自組織の研究シーズから選びます。"),
+    )
+    status = forms.ChoiceField(
+        label=_("状態"), choices=VENTURE_STATUS_CHOICES, initial=PublicationStatus.PUBLISHED
+    )
+
+    def __init__(self, *args, org: Organization, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Only the organisation's own seeds can be chosen; another id is an invalid choice.
+        self.fields["seeds"].queryset = Seed.objects.filter(organization=org).order_by("title")
+
+
+def _own_venture(request: HttpRequest, pk: int):
+    """A venture of the caller's organisation, or 404 (another organisation's does not exist)."""
+    from profiles.selectors.catalog import ventures_visible_to
+
+    org = require_org(request, *ACADEMIC_KINDS)
+    return get_object_or_404(ventures_visible_to(user=request.user).filter(organization=org), pk=pk)
+
+
+@login_required
+def venture_list(request: HttpRequest) -> HttpResponse:
+    from profiles.selectors.catalog import ventures_visible_to
+
+    org = require_org(request, *ACADEMIC_KINDS)
+    ventures = ventures_visible_to(user=request.user).filter(organization=org).order_by("name")
+    page = Paginator(ventures, 25).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "profiles/venture_list.html",
+        {"page": page, "org": org, "nav_active": "ventures"},
+    )
+
+
+def _venture_editor(request: HttpRequest, venture) -> HttpResponse:
+    from profiles.services.catalog import (
+        venture_archive,
+        venture_create,
+        venture_publish,
+        venture_update,
+    )
+
+    org = require_org(request, *ACADEMIC_KINDS)
+    if request.method == "POST":
+        form = VentureForm(request.POST, org=org)
+        if form.is_valid():
+            data = {k: v for k, v in form.cleaned_data.items() if k != "status"}
+            data["seeds"] = list(data["seeds"])
+            status = form.cleaned_data["status"]
+            try:
+                with transaction.atomic():
+                    if venture is None:
+                        saved = venture_create(org=org, by=request.user, data=data)
+                    else:
+                        saved = venture_update(venture=venture, by=request.user, data=data)
+                    if status == PublicationStatus.ARCHIVED and saved.status != status:
+                        venture_archive(venture=saved, by=request.user)
+                    elif status == PublicationStatus.PUBLISHED and saved.status != status:
+                        venture_publish(venture=saved, by=request.user)
+            except ValidationError as exc:
+                apply_service_errors(form, exc)
+            else:
+                messages.success(request, _("ベンチャーを保存しました。"))
+                return redirect("venture_edit", pk=saved.pk)
+    elif venture is None:
+        form = VentureForm(org=org)
+    else:
+        form = VentureForm(
+            org=org,
+            initial={
+                "name": venture.name,
+                "summary": venture.summary,
+                "stage": venture.stage,
+                "seeks": venture.seeks,
+                "seeds": [s.pk for s in venture.seeds.all()],
+                "status": venture.status
+                if venture.status in dict(VENTURE_STATUS_CHOICES)
+                else PublicationStatus.PUBLISHED,
+            },
+        )
+    return render(
+        request,
+        "profiles/venture_form.html",
+        {"form": form, "venture": venture, "org": org, "nav_active": "ventures"},
+    )
+
+
+@login_required
+def venture_create_page(request: HttpRequest) -> HttpResponse:
+    return _venture_editor(request, None)
+
+
+@login_required
+def venture_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    return _venture_editor(request, _own_venture(request, pk))
+
+
+# ---------------------------------------------------------------------------------------------
 # Investor thesis
 # ---------------------------------------------------------------------------------------------
 
@@ -1254,6 +1382,9 @@ urlpatterns = [
     path("needs/<int:pk>/", need_edit, name="need_edit"),
     path("needs/<int:pk>/<str:action>/", need_status, name="need_status"),
     path("imports/<int:pk>/", import_job_page, name="import_job"),
+    path("ventures/", venture_list, name="venture_list"),
+    path("ventures/new/", venture_create_page, name="venture_create"),
+    path("ventures/<int:pk>/", venture_edit, name="venture_edit"),
     path("api/import-jobs/<int:pk>/", import_job_api, name="import_job_api"),
     path("investor/thesis/", investor_thesis, name="investor_thesis"),
     path("organization/", org_profile, name="org_profile"),
