@@ -1,0 +1,124 @@
+"""The CSV import page with its background job: the preview writes nothing, the confirm step
+creates a job and redirects to its page, the page and its JSON endpoint follow the job, and
+only the organisation that started it can see it."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from profiles.choices import OrgKind
+from profiles.models import ImportJob, Seed
+from tests.factories import make_org, make_seed, make_user
+
+pytestmark = pytest.mark.django_db
+
+CSV = (
+    "key,title,summary,trl,researchers\n"
+    "bg-old,古いシーズ,概要は同じ,4,山田太郎|工学部||yes\n"
+    "bg-new,新しいシーズ,新しい概要,3,\n"
+)
+
+
+@pytest.fixture
+def uni():
+    return make_org(kind=OrgKind.UNIVERSITY, name="東都大学")
+
+
+@pytest.fixture
+def uni_user(uni):
+    return make_user(org=uni)
+
+
+def _preview(client, text: str = CSV) -> str:
+    response = client.post(
+        reverse("seed_import"),
+        {"step": "preview", "file": SimpleUploadedFile("seeds.csv", text.encode("utf-8-sig"))},
+    )
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def _confirm(client, html: str, capture):
+    token = re.search(r'name="token" value="([^"]+)"', html).group(1)
+    with capture() as callbacks:
+        response = client.post(reverse("seed_import"), {"step": "confirm", "token": token})
+    return response, callbacks
+
+
+def test_preview_names_the_fields_the_import_changes_and_writes_nothing(client, uni, uni_user):
+    make_seed(org=uni, key="bg-old", title="古いシーズ", summary="概要は同じ", trl=4)
+    client.force_login(uni_user)
+    html = _preview(client)
+    row = re.search(r'<tr class="row-update" data-line="2">(.*?)</tr>', html, re.S).group(1)
+    assert '<li class="tag">研究者</li>' in row  # from the report's updated[i]["changed"]
+    assert "公開概要" not in row  # the summary is unchanged
+    assert not Seed.objects.filter(key="bg-new").exists()
+    assert not ImportJob.objects.exists()
+
+
+def test_confirm_creates_a_job_whose_page_follows_it_until_the_report(
+    client, uni, uni_user, django_capture_on_commit_callbacks
+):
+    client.force_login(uni_user)
+    response, callbacks = _confirm(client, _preview(client), django_capture_on_commit_callbacks)
+    job = ImportJob.objects.get(organization=uni)
+    assert response["Location"] == reverse("import_job", args=[job.pk])
+    assert job.status == ImportJob.Status.PENDING and job.total_rows == 2
+    page = client.get(response["Location"]).content.decode()
+    assert 'data-status="pending"' in page
+    assert reverse("import_job_api", args=[job.pk]) in page  # the bar polls this endpoint
+    state = client.get(reverse("import_job_api", args=[job.pk])).json()
+    assert state["status"] == "pending" and state["total_rows"] == 2 and not state["finished"]
+    assert not Seed.objects.filter(organization=uni).exists()
+
+    for callback in callbacks:  # the worker (in-process here) runs the job
+        callback()
+    state = client.get(reverse("import_job_api", args=[job.pk])).json()
+    assert state["status"] == "done" and state["finished"]
+    assert (state["created"], state["processed_rows"], state["progress"]) == (2, 2, 1.0)
+    page = client.get(reverse("import_job", args=[job.pk])).content.decode()
+    assert 'data-testid="import-job-done"' in page
+    assert re.search(r'data-count="create">2<', page)
+    assert Seed.objects.filter(organization=uni).count() == 2
+
+
+def test_a_job_that_fails_shows_its_row_errors_and_writes_nothing(
+    client, uni, uni_user, django_capture_on_commit_callbacks
+):
+    client.force_login(uni_user)
+    html = _preview(client)
+    # Between the preview and the confirm another university takes one of the keys.
+    make_seed(org=make_org(kind=OrgKind.UNIVERSITY), key="bg-new")
+    _response, callbacks = _confirm(client, html, django_capture_on_commit_callbacks)
+    for callback in callbacks:
+        callback()
+    job = ImportJob.objects.get(organization=uni)
+    assert job.status == ImportJob.Status.FAILED
+    page = client.get(reverse("import_job", args=[job.pk])).content.decode()
+    assert 'data-testid="import-job-failed"' in page
+    assert re.search(r'<tr class="row-error" data-line="3">', page)
+    assert not Seed.objects.filter(organization=uni).exists()
+
+
+def test_another_organisation_gets_404_on_the_job_page_and_its_endpoint(client, uni, uni_user):
+    job = ImportJob.objects.create(organization=uni, user=uni_user, kind="seeds", content=CSV)
+    for outsider in (
+        make_user(org=make_org(kind=OrgKind.UNIVERSITY)),
+        make_user(org=make_org(kind=OrgKind.COMPANY)),
+    ):
+        client.force_login(outsider)
+        assert client.get(reverse("import_job", args=[job.pk])).status_code == 404
+        assert client.get(reverse("import_job_api", args=[job.pk])).status_code == 404
+    client.logout()
+    assert client.get(reverse("import_job_api", args=[job.pk])).status_code == 403
+    assert client.get(reverse("import_job", args=[job.pk])).status_code == 302
+
+
+def test_the_endpoint_answers_only_get(client, uni, uni_user):
+    job = ImportJob.objects.create(organization=uni, user=uni_user, kind="seeds", content=CSV)
+    client.force_login(uni_user)
+    assert client.post(reverse("import_job_api", args=[job.pk])).status_code == 405
