@@ -122,3 +122,34 @@ def test_the_endpoint_answers_only_get(client, uni, uni_user):
     job = ImportJob.objects.create(organization=uni, user=uni_user, kind="seeds", content=CSV)
     client.force_login(uni_user)
     assert client.post(reverse("import_job_api", args=[job.pk])).status_code == 405
+
+
+def test_the_job_page_and_the_venture_pages_in_english_show_no_japanese_of_their_own(
+    client, uni, uni_user
+):
+    from tests.factories import make_venture
+
+    from .test_pages import JAPANESE
+
+    job = ImportJob.objects.create(
+        organization=uni,
+        user=uni_user,
+        kind="seeds",
+        content="title,summary\nA,B\n",
+        status=ImportJob.Status.FAILED,
+        error="エラーがあるため、何も書き込みませんでした。",
+        report={"errors": [{"row": 2, "column": "trl", "message": "out of range"}]},
+    )
+    venture = make_venture(org=uni, name="Solid Cell Inc.", summary="Batteries.")
+    client.force_login(uni_user)
+    client.cookies["django_language"] = "en"
+    for url in (
+        reverse("import_job", args=[job.pk]),
+        reverse("venture_list"),
+        reverse("venture_create"),
+        reverse("venture_edit", args=[venture.pk]),
+    ):
+        html = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+        body = re.sub(r"<script.*?</script>", "", html, flags=re.S)
+        found = set(JAPANESE.findall(re.sub(r"<[^>]+>", " ", body))) - {"産", "日本語", "東都大学"}
+        assert not found, (url, found)

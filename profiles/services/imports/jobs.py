@@ -193,6 +193,7 @@ def import_job_progress(job: ImportJob) -> dict:
         "updated": len(report.get("updated", [])),
         "unchanged": len(report.get("unchanged", [])),
         "errors": len(report.get("errors", [])),
-        "error": job.error,
+        # Stored in the default language; a fixed message is shown in the reader's language.
+        "error": _(job.error) if job.error else "",
         "finished": job.is_finished,
     }
