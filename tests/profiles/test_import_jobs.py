@@ -3,6 +3,9 @@ the task imports it all-or-nothing, a redelivery does nothing, progress is count
 
 from __future__ import annotations
 
+import os
+import time
+
 import pytest
 
 from profiles.models import ImportJob, Need, Seed
@@ -147,3 +150,75 @@ def test_a_company_job_imports_needs(company, company_user):
 def test_row_counting_ignores_blank_lines_and_the_header():
     assert csv_count_rows("title,summary\na,b\n\n ,\nc,d\n") == 2
     assert csv_count_rows(b"\xff\xfe\x00") == 0
+
+
+# --- on a real worker (Redis broker), like production ------------------------------------------
+
+BROKER = os.environ.get("SANGAKU_TEST_BROKER_URL", "")
+
+
+@pytest.fixture
+def celery_worker(settings):
+    from celery.contrib.testing.worker import start_worker
+
+    from config.celery import app
+
+    saved = {
+        "broker_url": app.conf.broker_url,
+        "task_always_eager": app.conf.task_always_eager,
+        "result_backend": app.conf.result_backend,
+    }
+    app.conf.broker_url = BROKER
+    app.conf.result_backend = None
+    app.conf.task_always_eager = False
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    app._pool = None  # connections made for the eager default must not be reused
+    app.amqp._producer_pool = None
+    with app.connection_for_write() as conn:
+        app.control.purge(connection=conn)
+    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=30) as worker:
+        yield worker
+    app.conf.update(saved)
+    app._pool = None
+    app.amqp._producer_pool = None
+
+
+def _wait_for(predicate, *, timeout: float = 60.0) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.1)  # polling a condition with a deadline
+    return False
+
+
+@pytest.mark.worker
+@pytest.mark.skipif(not BROKER, reason="SANGAKU_TEST_BROKER_URL is not set (no Redis broker)")
+@pytest.mark.django_db(transaction=True)
+def test_the_worker_runs_a_confirmed_job_once_even_when_the_task_is_delivered_twice(
+    celery_worker,
+):
+    from tests.factories import make_org, make_user
+
+    org = make_org(kind="university")
+    user = make_user(org=org)
+    job = import_job_create(org=org, by=user, kind="seeds", content=GOOD)  # sent on commit
+
+    def finished() -> bool:
+        job.refresh_from_db()
+        return job.is_finished
+
+    assert _wait_for(finished), f"job still {job.status}"
+    assert job.status == ImportJob.Status.DONE and job.attempts == 1
+    assert Seed.objects.filter(organization=org).count() == 2
+    Seed.objects.filter(key="job-a").update(title="手で直したタイトル")
+    run_import_job.delay(job.id)  # duplicate deliveries of the same task
+    run_import_job.delay(job.id)
+    # The solo worker takes tasks in order: once a later job is done, the duplicates ran.
+    later = import_job_create(
+        org=org, by=user, kind="seeds", content="key,title,summary\njob-z,後の行,概要\n"
+    )
+    assert _wait_for(lambda: ImportJob.objects.get(pk=later.pk).is_finished)
+    job.refresh_from_db()
+    assert job.attempts == 1
+    assert Seed.objects.get(key="job-a").title == "手で直したタイトル"  # not imported again
