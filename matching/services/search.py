@@ -4,25 +4,57 @@ seed's PUBLIC text.
 
 The query is embedded as a query (a need without structured fields beyond the filters) and
 scored by the same engine as the matcher, so search and proposals agree.
+
+At scale (100k seeds) loading every vector and building a corpus per query takes seconds, so
+each process keeps the corpus of PUBLIC seeds (published, of an approved organisation, with a
+vector of the active model) in memory: the engine arrays, the vector index and the language
+offsets. One aggregate query per search checks its version (counts, id sums and latest
+`updated_at` of those seeds, of organisations and of the seed vectors, plus the weights); a
+change rebuilds it. Capacity (committed proposals), readiness and the need-based language
+offsets are refreshed in place when committed proposals or need vectors change, and at least
+every SOFT_REFRESH_SECONDS.
+
+Per query: the index (or, with structured filters, an exact product over the rows that pass
+them) gives the CANDIDATES nearest seeds; the engine scores those exactly as the matcher
+would; the best are then read through `seeds_visible_to(user)`, so a result is always a row
+the caller may see, whatever the state of the cache. Below CANDIDATES seeds every seed is
+scored, as before. A caller whose own organisation is not approved but has searchable seeds
+(only possible after its approval was withdrawn) sees rows outside the public corpus, so that
+rare search builds its corpus from its visible rows directly.
 """
 
 from __future__ import annotations
 
+import copy
+import dataclasses
+import threading
+import time
 from dataclasses import dataclass, field
 
-from matching.engine.scoring import NeedRow
+import numpy as np
+from django.db import connection
+from django.db.models import Count
+
+from matching.engine.scoring import NeedRow, score_needs
 from matching.engine.text import detect_language, shared_terms
-from profiles.choices import PublicationStatus
-from profiles.models import Seed
-from profiles.selectors.catalog import seeds_visible_to
+from matching.models import EmbeddingVector, Proposal
+from profiles.choices import ApprovalStatus, PublicationStatus
+from profiles.models import Organization, Seed
+from profiles.selectors.catalog import org_of, seeds_visible_to
 
 from .embedding import get_embedder, vectors_embed, vectors_load
-from .refresh import Corpus
+from .refresh import COMMITTED, Corpus, _readiness, active_weights
 
 MAX_LIMIT = 100
 # Visible seeds without a stored vector (just published, embedding not run yet) are embedded
-# on the fly up to this many per search; the rest wait for their task.
+# on the fly up to this many per corpus build; the rest wait for their task.
 EMBED_ON_THE_FLY = 32
+# Seeds scored exactly per query (nearest by cosine first). The fused score adds at most a few
+# points of structured signals to the semantic z-score, so a seed outside the 500 nearest of
+# 100k practically never reaches a top 20.
+CANDIDATES = 500
+# Capacity, readiness and language offsets are re-read at least this often.
+SOFT_REFRESH_SECONDS = 300
 
 
 @dataclass
@@ -31,6 +63,248 @@ class SearchHit:
     score: float
     signals: dict[str, float] = field(default_factory=dict)
     shared_terms: list[str] = field(default_factory=list)
+
+
+# --- The per-process corpus of public seeds --------------------------------------------------
+
+
+@dataclass
+class SearchCorpus:
+    key: tuple
+    soft_key: tuple
+    refreshed: float
+    corpus: Corpus
+    capacity: np.ndarray  # seed capacity per row (capacity_left is capacity - committed)
+    fields: np.ndarray  # lower-cased research field per row (str)
+    mode_masks: dict[str, np.ndarray] = field(default_factory=dict)
+
+    def __len__(self) -> int:
+        return len(self.corpus.seeds)
+
+    def has_mode(self, mode: str) -> np.ndarray:
+        mask = self.mode_masks.get(mode)
+        if mask is None:
+            mask = np.array([mode in m for m in self.corpus.seeds.modes], dtype=bool)
+            self.mode_masks[mode] = mask
+        return mask
+
+
+_lock = threading.Lock()
+_cache: dict[str, SearchCorpus] = {}
+
+
+def reset_search_cache() -> None:
+    """Forget the cached corpora (tests; a process that switched databases)."""
+    with _lock:
+        _cache.clear()
+
+
+def _public_seeds():
+    return Seed.objects.filter(
+        status=PublicationStatus.PUBLISHED,
+        organization__approval_status=ApprovalStatus.APPROVED,
+    ).select_related("organization")
+
+
+def _versions(model_id: str) -> tuple[tuple, tuple]:
+    """(hard, soft) version of the public corpus in one query: a change of `hard` rebuilds it,
+    a change of `soft` re-reads capacity, readiness and language offsets. The database, the
+    model and the weights are part of `hard`."""
+    q = connection.ops.quote_name
+    seed, org = q(Seed._meta.db_table), q(Organization._meta.db_table)
+    vec, prop = q(EmbeddingVector._meta.db_table), q(Proposal._meta.db_table)
+    committed = ", ".join(["%s"] * len(COMMITTED))
+    sql = f"""
+        SELECT
+          (SELECT COUNT(*) FROM {seed} s INNER JOIN {org} o ON o.id = s.organization_id
+             WHERE s.status = %s AND o.approval_status = %s),
+          (SELECT SUM(s.id) FROM {seed} s INNER JOIN {org} o ON o.id = s.organization_id
+             WHERE s.status = %s AND o.approval_status = %s),
+          (SELECT MAX(updated_at) FROM {seed} WHERE status = %s),
+          (SELECT MAX(updated_at) FROM {org}),
+          (SELECT COUNT(*) FROM {vec} WHERE kind = 'seed' AND model_id = %s),
+          (SELECT MAX(updated_at) FROM {vec} WHERE kind = 'seed' AND model_id = %s),
+          (SELECT COUNT(*) FROM {prop} WHERE status IN ({committed})),
+          (SELECT MAX(updated_at) FROM {prop}),
+          (SELECT COUNT(*) FROM {vec} WHERE kind = 'need' AND model_id = %s),
+          (SELECT MAX(updated_at) FROM {vec} WHERE kind = 'need' AND model_id = %s)
+    """
+    published, approved = PublicationStatus.PUBLISHED.value, ApprovalStatus.APPROVED.value
+    params = [
+        published,
+        approved,
+        published,
+        approved,
+        published,
+        model_id,
+        model_id,
+        *[str(s) for s in COMMITTED],
+        model_id,
+        model_id,
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = tuple(str(v) for v in cursor.fetchone())
+    weights = tuple(sorted(active_weights().items()))
+    hard = (connection.alias, connection.settings_dict.get("NAME"), model_id, weights, *row[:6])
+    return hard, row[6:]
+
+
+def _corpus_build(model_id: str, key: tuple, soft_key: tuple) -> SearchCorpus:
+    embedder = get_embedder()
+    queryset = _public_seeds()
+    vectors = vectors_load(kind="seed", model_id=model_id)
+    missing = [i for i in queryset.values_list("id", flat=True) if i not in vectors]
+    missing = missing[:EMBED_ON_THE_FLY]
+    if missing and vectors_embed(kind="seed", ids=missing, embedder=embedder):
+        key, soft_key = _versions(model_id)  # our own writes are part of this build
+        vectors.update(vectors_load(kind="seed", ids=missing, model_id=model_id))
+    corpus = Corpus(model_id, vectors=vectors, queryset=queryset)
+    capacity = np.array(
+        [s.capacity for s in corpus.seed_objs], dtype=corpus.seeds.capacity_left.dtype
+    )
+    fields = np.array([(s.field or "").lower() for s in corpus.seed_objs], dtype=str)
+    corpus.seed_objs = []  # hits are read again through the caller's visibility
+    return SearchCorpus(
+        key=key,
+        soft_key=soft_key,
+        refreshed=time.monotonic(),
+        corpus=corpus,
+        capacity=capacity,
+        fields=fields.reshape(-1),
+    )
+
+
+def _soft_refresh(cached: SearchCorpus, soft_key: tuple) -> SearchCorpus:
+    """Re-read what changes without the text changing: capacity left, readiness, offsets."""
+    corpus = cached.corpus
+    seeds = corpus.seeds
+    committed = dict(
+        Proposal.objects.filter(status__in=COMMITTED)
+        .order_by()
+        .values("seed_id")
+        .annotate(n=Count("id"))
+        .values_list("seed_id", "n")
+    )
+    used = np.array([committed.get(int(i), 0) for i in seeds.ids], dtype=cached.capacity.dtype)
+    readiness = _readiness(set(seeds.org_ids.tolist()))
+    fresh = dataclasses.replace(
+        seeds,
+        capacity_left=cached.capacity - used,
+        readiness=np.array(
+            [readiness.get(int(o), np.nan) for o in seeds.org_ids.tolist()], dtype=float
+        ),
+    )
+    replacement = copy.copy(corpus)  # shares the vectors, the index and the lexical model
+    replacement.seeds = fresh
+    replacement.offsets_table = replacement._language_table(None)
+    return dataclasses.replace(
+        cached, soft_key=soft_key, refreshed=time.monotonic(), corpus=replacement
+    )
+
+
+def search_corpus(*, model_id: str | None = None) -> SearchCorpus:
+    """The current corpus of public seeds for the active model, (re)built when stale."""
+    model_id = model_id or get_embedder().model_id
+    key, soft = _versions(model_id)
+    cached = _cache.get(model_id)
+    if cached is not None and cached.key == key:
+        if cached.soft_key == soft and time.monotonic() - cached.refreshed < SOFT_REFRESH_SECONDS:
+            return cached
+    with _lock:
+        cached = _cache.get(model_id)
+        if cached is None or cached.key != key:
+            cached = _corpus_build(model_id, key, soft)
+        elif cached.soft_key != soft or time.monotonic() - cached.refreshed >= SOFT_REFRESH_SECONDS:
+            cached = _soft_refresh(cached, soft)
+        _cache[model_id] = cached
+    return cached
+
+
+class _Candidates:
+    """The index interface `score_needs` expects, answering with rows chosen beforehand."""
+
+    def __init__(self, rows: np.ndarray, sims: np.ndarray) -> None:
+        self.rows, self.sims = rows, sims
+
+    def search(self, queries: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+        ids = np.full((1, k), -1, dtype=np.int64)
+        scores = np.full((1, k), -np.inf, dtype=np.float32)
+        n = min(k, len(self.rows))
+        ids[0, :n], scores[0, :n] = self.rows[:n], self.sims[:n]
+        return ids, scores
+
+
+def _filter_mask(
+    cached: SearchCorpus, *, field, region, trl_min, trl_max, mode
+) -> np.ndarray | None:
+    """Rows passing the structured filters, or None without filters."""
+    seeds = cached.corpus.seeds
+    mask = np.ones(len(seeds), dtype=bool)
+    if field:
+        mask &= np.char.find(cached.fields, field.lower()) >= 0
+    if region:
+        mask &= seeds.regions == region
+    if trl_min is not None:
+        mask &= ~np.isnan(seeds.trl) & (np.nan_to_num(seeds.trl, nan=-1) >= trl_min)
+    if trl_max is not None:
+        mask &= ~np.isnan(seeds.trl) & (np.nan_to_num(seeds.trl, nan=99) <= trl_max)
+    if mode:
+        mask &= cached.has_mode(mode)
+    filtered = bool(field or region or trl_min is not None or trl_max is not None or mode)
+    return mask if filtered else None
+
+
+def _rank(cached: SearchCorpus, query: NeedRow, mask: np.ndarray | None):
+    corpus = cached.corpus
+    seeds = corpus.seeds
+    index = corpus.index
+    if mask is not None and len(seeds) > CANDIDATES:
+        rows = np.flatnonzero(mask)
+        sims = seeds.vectors @ np.asarray(query.vector, dtype=np.float32)
+        sims = sims[rows]
+        if len(rows) > CANDIDATES:
+            top = np.argpartition(-sims, CANDIDATES)[:CANDIDATES]
+            rows, sims = rows[top], sims[top]
+        order = np.argsort(-sims, kind="stable")
+        index = _Candidates(rows[order], sims[order])
+    return score_needs(
+        [query],
+        seeds,
+        corpus.weights,
+        k=min(len(seeds), CANDIDATES),
+        index=index,
+        lexical=corpus.lexical,
+        candidates=CANDIDATES,
+        correct_language=corpus.correct_language,
+        offsets_table=corpus.offsets_table,
+    )[0]
+
+
+def _own_rows_outside_public(user, model_id: str) -> bool:
+    org = org_of(user)
+    if org is None or org.approval_status == ApprovalStatus.APPROVED:
+        return False
+    own = Seed.objects.filter(organization=org, status=PublicationStatus.PUBLISHED)
+    return EmbeddingVector.objects.filter(
+        kind="seed", model_id=model_id, object_id__in=own.values("id")
+    ).exists()
+
+
+def _corpus_of_visible(user, model_id: str) -> SearchCorpus:
+    visible = seeds_visible_to(user=user).filter(status=PublicationStatus.PUBLISHED)
+    ids = list(visible.values_list("id", flat=True))
+    vectors = vectors_load(kind="seed", ids=ids, model_id=model_id)
+    corpus = Corpus(model_id, vectors=vectors, queryset=visible)
+    fields = np.array([(s.field or "").lower() for s in corpus.seed_objs], dtype=str)
+    return SearchCorpus(
+        key=(),
+        soft_key=(),
+        refreshed=time.monotonic(),
+        corpus=corpus,
+        capacity=np.zeros(0),
+        fields=fields.reshape(-1),
+    )
 
 
 def search_seeds(
@@ -47,18 +321,14 @@ def search_seeds(
     """Published seeds visible to `user`, best first, after the filters."""
     text = (text or "").strip()
     limit = max(1, min(int(limit or 20), MAX_LIMIT))
-    if not text:
+    if not text or not getattr(user, "is_authenticated", False):
         return []
     embedder = get_embedder()
-    visible = seeds_visible_to(user=user).filter(status=PublicationStatus.PUBLISHED)
-    ids = list(visible.values_list("id", flat=True))
-    vectors = vectors_load(kind="seed", ids=ids, model_id=embedder.model_id)
-    missing = [i for i in ids if i not in vectors][:EMBED_ON_THE_FLY]
-    if missing:
-        vectors_embed(kind="seed", ids=missing, embedder=embedder)
-        vectors.update(vectors_load(kind="seed", ids=missing, model_id=embedder.model_id))
-    corpus = Corpus(embedder.model_id, vectors=vectors, queryset=visible)
-    if not len(corpus.seeds):
+    if _own_rows_outside_public(user, embedder.model_id):
+        cached = _corpus_of_visible(user, embedder.model_id)
+    else:
+        cached = search_corpus(model_id=embedder.model_id)
+    if not len(cached):
         return []
     query = NeedRow(
         id=0,
@@ -70,29 +340,34 @@ def search_seeds(
         preferred_regions=frozenset([region]) if region else frozenset(),
         text=text,
     )
-    ranking = corpus.rank([query], k=len(corpus.seeds))[0]
-    by_id = {s.id: s for s in corpus.seed_objs}
+    mask = _filter_mask(
+        cached, field=field, region=region, trl_min=trl_min, trl_max=trl_max, mode=mode
+    )
+    ranking = _rank(cached, query, mask)
+    seed_ids = cached.corpus.seeds.ids
+    ordered = [
+        (i, int(seed_ids[row]))
+        for i, row in enumerate(ranking.rows.tolist())
+        if mask is None or mask[row]
+    ]
+    visible = seeds_visible_to(user=user).filter(status=PublicationStatus.PUBLISHED)
     hits: list[SearchHit] = []
-    for i, row in enumerate(ranking.rows.tolist()):
-        seed = by_id[int(corpus.seeds.ids[row])]
-        if field and field.lower() not in (seed.field or "").lower():
-            continue
-        if region and seed.organization.region != region:
-            continue
-        if trl_min is not None and (seed.trl is None or seed.trl < trl_min):
-            continue
-        if trl_max is not None and (seed.trl is None or seed.trl > trl_max):
-            continue
-        if mode and mode not in (seed.collaboration_modes or []):
-            continue
-        hits.append(
-            SearchHit(
-                seed=seed,
-                score=float(ranking.scores[i]),
-                signals=ranking.signals_of(i),
-                shared_terms=shared_terms(text, seed.embedding_text(), [], seed.keywords or []),
+    batch = max(limit * 2, 40)
+    for start in range(0, len(ordered), batch):
+        chunk = ordered[start : start + batch]
+        seeds = visible.in_bulk([seed_id for _, seed_id in chunk])
+        for i, seed_id in chunk:
+            seed = seeds.get(seed_id)
+            if seed is None:  # no longer visible (archived, organisation withdrawn)
+                continue
+            hits.append(
+                SearchHit(
+                    seed=seed,
+                    score=float(ranking.scores[i]),
+                    signals=ranking.signals_of(i),
+                    shared_terms=shared_terms(text, seed.embedding_text(), [], seed.keywords or []),
+                )
             )
-        )
-        if len(hits) >= limit:
-            break
+            if len(hits) >= limit:
+                return hits
     return hits

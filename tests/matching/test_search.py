@@ -83,3 +83,82 @@ def test_search_explanations_never_show_confidential_details(world):
 
 def test_empty_query_returns_nothing(world):
     assert search_seeds(user=world["user"], text="   ") == []
+
+
+# --- The per-process corpus ------------------------------------------------------------------
+
+
+def test_search_reuses_its_corpus_until_a_seed_changes(world):
+    from matching.services import search
+
+    search_seeds(user=world["user"], text="全固体電池")
+    first = search.search_corpus()
+    search_seeds(user=world["user"], text="米粉パン")
+    assert search.search_corpus() is first
+
+    new = make_seed(
+        org=world["battery"].organization, title="全固体電池 新規", summary="全固体電池"
+    )
+    ids = [h.seed.id for h in search_seeds(user=world["user"], text="全固体電池 新規")]
+    assert new.id in ids
+    assert search.search_corpus() is not first
+
+
+def test_an_archived_seed_leaves_the_results_at_once(world):
+    search_seeds(user=world["user"], text="全固体電池")  # builds the corpus
+    battery = world["battery"]
+    battery.status = PublicationStatus.ARCHIVED
+    battery.save()
+    ids = [h.seed.id for h in search_seeds(user=world["user"], text="全固体電池の固体電解質")]
+    assert battery.id not in ids
+    assert world["battery_tokyo"].id in ids
+
+
+def test_a_seed_withdrawn_behind_the_caches_back_is_never_returned(world):
+    search_seeds(user=world["user"], text="全固体電池")
+    # A bulk update leaves `updated_at` alone, so the corpus version may not move; the
+    # visibility check on the results still drops the row.
+    from profiles.models import Seed
+
+    Seed.objects.filter(id=world["battery"].id).update(status=PublicationStatus.DRAFT)
+    ids = [h.seed.id for h in search_seeds(user=world["user"], text="全固体電池の固体電解質")]
+    assert world["battery"].id not in ids
+
+
+def test_candidate_retrieval_gives_the_full_ranking_order_and_applies_filters(world, monkeypatch):
+    from matching.services import search
+
+    full = search_seeds(user=world["user"], text="全固体電池 固体電解質", limit=3)
+    monkeypatch.setattr(search, "CANDIDATES", 2)
+    search.reset_search_cache()
+    short = search_seeds(user=world["user"], text="全固体電池 固体電解質", limit=2)
+    assert [h.seed.id for h in short] == [h.seed.id for h in full[:2]]
+    assert [h.score for h in short] == pytest.approx([h.score for h in full[:2]])
+    by_region = search_seeds(user=world["user"], text="全固体電池", region="tohoku")
+    assert [h.seed.id for h in by_region] == [world["battery"].id]
+    by_trl = search_seeds(user=world["user"], text="全固体電池", trl_min=5, trl_max=9)
+    assert [h.seed.id for h in by_trl] == [world["battery_tokyo"].id]
+
+
+def test_an_unapproved_organisation_finds_its_own_embedded_seed_and_others_do_not(world):
+    from matching.services.embedding import vectors_embed
+
+    withdrawn = make_org(kind=OrgKind.UNIVERSITY)
+    own = make_seed(
+        org=withdrawn, title="ペロブスカイト太陽電池", summary="ペロブスカイト 太陽電池"
+    )
+    vectors_embed(kind="seed", ids=[own.id])  # embedded while approved
+    withdrawn.approval_status = ApprovalStatus.REJECTED
+    withdrawn.save()
+    member = make_user(org=withdrawn)
+
+    mine = [h.seed.id for h in search_seeds(user=member, text="ペロブスカイト太陽電池")]
+    theirs = [h.seed.id for h in search_seeds(user=world["user"], text="ペロブスカイト太陽電池")]
+    assert own.id in mine
+    assert own.id not in theirs
+
+
+def test_anonymous_users_find_nothing(world):
+    from django.contrib.auth.models import AnonymousUser
+
+    assert search_seeds(user=AnonymousUser(), text="全固体電池") == []
