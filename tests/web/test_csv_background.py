@@ -153,3 +153,35 @@ def test_the_job_page_and_the_venture_pages_in_english_show_no_japanese_of_their
         body = re.sub(r"<script.*?</script>", "", html, flags=re.S)
         found = set(JAPANESE.findall(re.sub(r"<[^>]+>", " ", body))) - {"産", "日本語", "東都大学"}
         assert not found, (url, found)
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_the_job_page_in_a_browser_follows_a_pending_job_until_its_report(
+    browser_session, screenshot_dir, hashing_embedder
+):
+    """The page polls the JSON endpoint; when the job finishes (here run by the test, as a
+    worker would), the page shows the report without the user reloading it."""
+    from profiles.services.imports.jobs import import_job_run
+
+    uni = make_org(kind=OrgKind.UNIVERSITY, name="東都大学")
+    user = make_user(org=uni, username="tohto-bg")
+    # A confirmed job the worker has not picked up yet (made directly: nothing is enqueued).
+    job = ImportJob.objects.create(
+        organization=uni, user=user, kind="seeds", content=CSV.replace("bg-", "br-"), total_rows=2
+    )
+    session = browser_session()
+    session.login("tohto-bg")
+    session.goto(reverse("import_job", args=[job.pk]))
+    assert session.page.locator("[data-testid=import-job]").get_attribute("data-status") in {
+        "pending",
+        "running",
+    }
+    session.page.screenshot(path=str(screenshot_dir / "university-csv-job-pending.png"))
+    import_job_run(job_id=job.pk)
+    session.page.wait_for_selector("[data-testid=import-job-done]", timeout=20_000)
+    assert session.page.locator("[data-count=create]").inner_text() == "2"
+    session.page.screenshot(
+        path=str(screenshot_dir / "university-csv-job-done.png"), full_page=True
+    )
+    assert not session.errors, session.errors
