@@ -704,12 +704,19 @@ def _csv_import_page(request: HttpRequest, kind_name: str) -> HttpResponse:
     """Upload → preview (a dry run: every change and every row error, nothing written) →
     confirm (the same file, kept in the session, becomes a background job that imports it
     all-or-nothing; the page follows the job)."""
+    from profiles.models import ImportJob
     from profiles.services import imports
     from profiles.services.imports.jobs import import_job_create
 
     kind = CSV_KINDS[kind_name]
     org = require_org(request, *kind.org_kinds)
-    context = {"form": CsvUploadForm(), **_csv_context(kind_name)}
+    context = {
+        "form": CsvUploadForm(),
+        **_csv_context(kind_name),
+        "recent_jobs": ImportJob.objects.filter(organization=org, kind=kind.job_kind).defer(
+            "content"
+        )[:5],
+    }
     if request.method == "POST" and request.POST.get("step") == "confirm":
         stored = request.session.get(kind.session_key)
         if not stored or stored.get("token") != request.POST.get("token"):

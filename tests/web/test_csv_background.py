@@ -185,3 +185,27 @@ def test_the_job_page_in_a_browser_follows_a_pending_job_until_its_report(
         path=str(screenshot_dir / "university-csv-job-done.png"), full_page=True
     )
     assert not session.errors, session.errors
+
+
+def test_the_import_page_lists_the_organisations_recent_jobs_only(client, uni, uni_user):
+    mine = ImportJob.objects.create(
+        organization=uni, user=uni_user, kind="seeds", content="", file_name="mine.csv"
+    )
+    other = make_org(kind=OrgKind.UNIVERSITY)
+    theirs = ImportJob.objects.create(
+        organization=other, kind="seeds", content="", file_name="theirs.csv"
+    )
+    client.force_login(uni_user)
+    html = client.get(reverse("seed_import")).content.decode()
+    assert f'data-job="{mine.pk}"' in html and "mine.csv" in html
+    assert f'data-job="{theirs.pk}"' not in html and "theirs.csv" not in html
+
+
+def test_a_finished_job_keeps_its_report_but_not_the_uploaded_file(uni, uni_user):
+    from profiles.services.imports.jobs import import_job_create, import_job_run
+
+    job = import_job_create(org=uni, by=uni_user, kind="seeds", content=CSV)
+    import_job_run(job_id=job.pk)
+    job.refresh_from_db()
+    assert job.status == ImportJob.Status.DONE
+    assert job.content == "" and len(job.report["created"]) == 2

@@ -12,6 +12,8 @@ the commit and vanishes on a rollback. What is recorded where, honestly:
   cache this is only seen when the web and the import share a process (eager mode); across
   processes the cache must be shared (Redis, see docs/web.md / the lead's settings).
 
+A finished job keeps its report and drops the stored file (it may hold confidential details).
+
 Running twice is harmless: the run locks the job row for the whole import and commits the job's
 "done" in the same transaction as the imported rows, so a second delivery waits, then finds
 the job finished and does nothing.
@@ -102,7 +104,8 @@ def _finish_failed(job_id: int, message: str, report: dict | None = None) -> Non
         if report is not None:
             job.report = report
         job.finished_at = timezone.now()
-        job.save(update_fields=["status", "error", "report", "finished_at"])
+        job.content = ""
+        job.save(update_fields=["status", "error", "report", "finished_at", "content"])
 
 
 def import_job_run(*, job_id: int) -> ImportJob | None:
@@ -147,7 +150,9 @@ def import_job_run(*, job_id: int) -> ImportJob | None:
             else:
                 job.status = ImportJob.Status.FAILED
                 job.error = _("エラーがあるため、何も書き込みませんでした。")
-            job.save(update_fields=["report", "processed_rows", "finished_at", "status", "error"])
+            job.content = ""  # the file may hold confidential details: keep only the report
+            fields = ["report", "processed_rows", "finished_at", "status", "error", "content"]
+            job.save(update_fields=fields)
     except (OperationalError, InterfaceError):
         raise  # the database may come back: the task retries
     except PermissionDenied as exc:
