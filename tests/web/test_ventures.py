@@ -107,3 +107,33 @@ def test_academic_menu_links_to_the_ventures(client, uni_user):
     client.force_login(uni_user)
     html = client.get(reverse("dashboard")).content.decode()
     assert reverse("venture_list") in html
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_a_university_registers_a_venture_in_the_browser_at_phone_width(
+    browser_session, screenshot_dir, hashing_embedder
+):
+    from .conftest import PHONE
+
+    uni = make_org(kind=OrgKind.UNIVERSITY, name="東都大学")
+    make_user(org=uni, username="tohto-venture")
+    seed = make_seed(org=uni, title="全固体電池の固体電解質")
+    session = browser_session(viewport=PHONE)
+    session.login("tohto-venture")
+    session.goto(reverse("venture_create"))
+    session.page.fill("#id_name", "ソリッドセル株式会社")
+    session.page.fill("#id_summary", "硫化物系固体電解質を量産する大学発ベンチャー。")
+    session.page.fill("#id_seeks", "シード資金")
+    session.page.check(f"input[name=seeds][value='{seed.pk}']")
+    session.page.screenshot(path=str(screenshot_dir / "university-venture-form-phone.png"))
+    with session.page.expect_navigation():
+        session.page.click("[data-testid=venture-form] button[type=submit]")
+    venture = Venture.objects.get(organization=uni)
+    assert list(venture.seeds.all()) == [seed]
+    session.goto(reverse("venture_list"))
+    assert "ソリッドセル株式会社" in session.page.inner_text("main")
+    session.page.screenshot(
+        path=str(screenshot_dir / "university-venture-list-phone.png"), full_page=True
+    )
+    assert not session.errors, session.errors
