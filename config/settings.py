@@ -251,6 +251,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "matching.tasks.refresh_stale",
         "schedule": _env_float("MATCHING_STALE_SWEEP_SECONDS", 300.0),
     },
+    "sweep-import-jobs": {
+        "task": "profiles.tasks.sweep_import_jobs",
+        "schedule": 600.0,
+    },
     "learn-weights-from-feedback": {
         "task": "matching.tasks.learn_weights",
         "schedule": 24 * 60 * 60.0,

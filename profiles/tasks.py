@@ -27,3 +27,11 @@ def run_import_job(job_id: int) -> str:
 
     job = import_job_run(job_id=job_id)
     return job.status if job is not None else "missing"
+
+
+@shared_task(acks_late=True, soft_time_limit=120, time_limit=150)
+def sweep_import_jobs() -> dict:
+    """Periodic (beat): fail jobs a lost worker left running, re-enqueue lost pending ones."""
+    from profiles.services.imports.jobs import import_jobs_sweep
+
+    return import_jobs_sweep()

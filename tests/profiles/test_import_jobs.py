@@ -222,3 +222,36 @@ def test_the_worker_runs_a_confirmed_job_once_even_when_the_task_is_delivered_tw
     job.refresh_from_db()
     assert job.attempts == 1
     assert Seed.objects.get(key="job-a").title == "手で直したタイトル"  # not imported again
+
+
+def test_the_sweep_fails_a_job_a_lost_worker_left_running_and_requeues_a_lost_pending_one(
+    monkeypatch,
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from profiles.models import ImportJob
+    from profiles.services.imports import jobs
+    from tests.factories import make_org, make_user
+
+    org = make_org()
+    user = make_user(org=org)
+    long_ago = timezone.now() - timedelta(hours=1)
+    stuck = ImportJob.objects.create(
+        organization=org, user=user, kind="seeds", content="title\\n", status="running"
+    )
+    ImportJob.objects.filter(pk=stuck.pk).update(started_at=long_ago)
+    lost = ImportJob.objects.create(organization=org, user=user, kind="seeds", content="x")
+    ImportJob.objects.filter(pk=lost.pk).update(created_at=long_ago)
+    fresh = ImportJob.objects.create(organization=org, user=user, kind="seeds", content="x")
+    enqueued = []
+    monkeypatch.setattr(jobs, "_enqueue", enqueued.append)
+
+    assert jobs.import_jobs_sweep() == {"failed": 1, "requeued": 1}
+
+    stuck.refresh_from_db()
+    assert stuck.status == ImportJob.Status.FAILED and stuck.error and stuck.content == ""
+    assert enqueued == [lost.pk]
+    fresh.refresh_from_db()
+    assert fresh.status == ImportJob.Status.PENDING

@@ -22,6 +22,7 @@ the job finished and does nothing.
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -37,6 +38,8 @@ from .csv import ImportReport, csv_count_rows, csv_import_needs, csv_import_seed
 logger = logging.getLogger(__name__)
 
 PROGRESS_TTL = 6 * 3600
+# Longer than the task's hard time limit (profiles.tasks.run_import_job): such a job is lost.
+STUCK_AFTER = timedelta(minutes=15)
 SERVICES = {ImportJob.Kind.SEEDS: csv_import_seeds, ImportJob.Kind.NEEDS: csv_import_needs}
 
 
@@ -170,6 +173,27 @@ def import_job_run(*, job_id: int) -> ImportJob | None:
         except Exception:
             pass
     return ImportJob.objects.filter(pk=job_id).first()
+
+
+def import_jobs_sweep(*, stuck_after: timedelta = STUCK_AFTER) -> dict[str, int]:
+    """Jobs a lost worker left behind: a running job past the task's hard time limit can no
+    longer finish (its transaction was rolled back), so it fails with a clear message; a job
+    still pending after that long lost its message, so it is enqueued again (the run is
+    idempotent)."""
+    cutoff = timezone.now() - stuck_after
+    failed = 0
+    for job_id in ImportJob.objects.filter(
+        status=ImportJob.Status.RUNNING, started_at__lt=cutoff
+    ).values_list("id", flat=True):
+        _finish_failed(job_id, _("処理が時間内に終わらなかったため中止しました。"))
+        failed += 1
+    requeued = 0
+    for job_id in ImportJob.objects.filter(
+        status=ImportJob.Status.PENDING, created_at__lt=cutoff
+    ).values_list("id", flat=True):
+        _enqueue(job_id)
+        requeued += 1
+    return {"failed": failed, "requeued": requeued}
 
 
 def import_job_progress(job: ImportJob) -> dict:
