@@ -114,32 +114,19 @@ def _versions(model_id: str) -> tuple[tuple, tuple]:
     seed, org = q(Seed._meta.db_table), q(Organization._meta.db_table)
     vec, prop = q(EmbeddingVector._meta.db_table), q(Proposal._meta.db_table)
     committed = ", ".join(["%s"] * len(COMMITTED))
+    # Single-row derived tables: each table is scanned once, on any backend.
     sql = f"""
-        SELECT
-          (SELECT COUNT(*) FROM {seed} s INNER JOIN {org} o ON o.id = s.organization_id
-             WHERE s.status = %s AND o.approval_status = %s),
-          (SELECT SUM(s.id) FROM {seed} s INNER JOIN {org} o ON o.id = s.organization_id
-             WHERE s.status = %s AND o.approval_status = %s),
-          (SELECT MAX(updated_at) FROM {seed} WHERE status = %s),
-          (SELECT MAX(updated_at) FROM {org}),
-          (SELECT COUNT(*) FROM {vec} WHERE kind = 'seed' AND model_id = %s),
-          (SELECT MAX(updated_at) FROM {vec} WHERE kind = 'seed' AND model_id = %s),
-          (SELECT COUNT(*) FROM {prop} WHERE status IN ({committed})),
-          (SELECT MAX(updated_at) FROM {prop}),
-          (SELECT COUNT(*) FROM {vec} WHERE kind = 'need' AND model_id = %s),
-          (SELECT MAX(updated_at) FROM {vec} WHERE kind = 'need' AND model_id = %s)
+        SELECT * FROM
+          (SELECT COUNT(*), SUM(id), MAX(updated_at) FROM {seed} WHERE status = %s) s,
+          (SELECT MAX(updated_at) FROM {org}) o,
+          (SELECT COUNT(*), MAX(updated_at) FROM {vec} WHERE model_id = %s AND kind = 'seed') v,
+          (SELECT COUNT(*), MAX(updated_at) FROM {prop} WHERE status IN ({committed})) p,
+          (SELECT COUNT(*), MAX(updated_at) FROM {vec} WHERE model_id = %s AND kind = 'need') n
     """
-    published, approved = PublicationStatus.PUBLISHED.value, ApprovalStatus.APPROVED.value
     params = [
-        published,
-        approved,
-        published,
-        approved,
-        published,
-        model_id,
+        PublicationStatus.PUBLISHED.value,
         model_id,
         *[str(s) for s in COMMITTED],
-        model_id,
         model_id,
     ]
     with connection.cursor() as cursor:
@@ -352,10 +339,10 @@ def search_seeds(
     ]
     visible = seeds_visible_to(user=user).filter(status=PublicationStatus.PUBLISHED)
     hits: list[SearchHit] = []
-    batch = max(limit * 2, 40)
+    batch = limit + 5  # a few spare for rows withdrawn since the corpus was read
     for start in range(0, len(ordered), batch):
         chunk = ordered[start : start + batch]
-        seeds = visible.in_bulk([seed_id for _, seed_id in chunk])
+        seeds = visible.prefetch_related(None).in_bulk([seed_id for _, seed_id in chunk])
         for i, seed_id in chunk:
             seed = seeds.get(seed_id)
             if seed is None:  # no longer visible (archived, organisation withdrawn)
