@@ -1,0 +1,210 @@
+"""The matcher's knobs (settings over defaults, learned weights) and the seed corpus: the
+engine arrays of the matchable seeds with their vector index, language offsets and lexical
+model, built once per refresh and shared by every need it scores."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+
+import numpy as np
+from django.conf import settings
+from django.db.models import Count, Q
+
+from matching.engine.index import build_index
+from matching.engine.investors import investor_weights
+from matching.engine.lexical import CharTfidf
+from matching.engine.scoring import (
+    DEFAULT_WEIGHTS,
+    NeedRow,
+    SeedSet,
+    language_table,
+    score_needs,
+    weights_from,
+)
+from matching.engine.text import detect_language
+from matching.models import (
+    EvaluationResult,
+)
+from matching.models.results import ProposalStatus
+from profiles.models import Need, Seed
+
+from ..embedding import matchable, vectors_load
+
+logger = logging.getLogger(__name__)
+
+
+# Proposals a seed's capacity is spent on: those a coordinator let through.
+COMMITTED = (ProposalStatus.APPROVED, ProposalStatus.INTRODUCED)
+LEARNED_WEIGHTS_NAME = "feedback:learned-weights"
+
+
+def _setting(name: str, default):
+    return getattr(settings, name, default)
+
+
+def scores_per_need() -> int:
+    return int(_setting("MATCHING_SCORES_PER_NEED", 50))
+
+
+def proposals_per_need() -> int:
+    return int(_setting("MATCHING_PROPOSALS_PER_NEED", 3))
+
+
+def partner_readiness_weight() -> float:
+    return float(_setting("MATCHING_PARTNER_READINESS_WEIGHT", 0.2))
+
+
+def chunk_size() -> int:
+    return int(_setting("MATCHING_CHUNK_SIZE", 50))
+
+
+def active_weights() -> dict[str, float]:
+    """Settings (MATCHING_WEIGHTS) over the defaults; learned weights (weights_learn) replace
+    the defaults when MATCHING_USE_LEARNED_WEIGHTS is on and a learned set exists."""
+    overrides = {
+        k: v for k, v in (_setting("MATCHING_WEIGHTS", {}) or {}).items() if k in DEFAULT_WEIGHTS
+    }
+    base: dict[str, float] = {}
+    if _setting("MATCHING_USE_LEARNED_WEIGHTS", False):
+        learned = EvaluationResult.objects.filter(gold_name=LEARNED_WEIGHTS_NAME).first()
+        if learned is not None:
+            base = {
+                k: v for k, v in learned.metrics.get("weights", {}).items() if k in DEFAULT_WEIGHTS
+            }
+    return weights_from({**base, **overrides})
+
+
+def active_investor_weights() -> dict[str, float]:
+    raw = _setting("MATCHING_WEIGHTS", {}) or {}
+    return investor_weights(
+        {k.removeprefix("investor_"): v for k, v in raw.items() if k.startswith("investor_")}
+    )
+
+
+# --- Loading the corpus ---------------------------------------------------------------------
+
+
+def _readiness(org_ids: Iterable[int]) -> dict[int, float]:
+    try:
+        from profiles.selectors.readiness import readiness_scores
+    except ImportError:  # the readiness area is optional for the matcher
+        return {}
+    try:
+        return readiness_scores(org_ids=list(org_ids))
+    except Exception:  # a readiness bug must not stop matching; the signal is then neutral
+        logger.exception("readiness_scores failed; readiness signal neutral for this run")
+        return {}
+
+
+def seed_corpus(
+    model_id: str,
+    vectors: dict[int, np.ndarray] | None = None,
+    queryset=None,
+) -> tuple[SeedSet, list[Seed]]:
+    """Seeds (matchable ones, or `queryset`) that have a vector of `model_id` (or in
+    `vectors`), as engine arrays."""
+    qs = matchable("seed") if queryset is None else queryset
+    seeds = list(
+        qs.annotate(committed=Count("proposals", filter=Q(proposals__status__in=COMMITTED)))
+    )
+    if vectors is None:
+        vectors = vectors_load(kind="seed", ids=[s.id for s in seeds], model_id=model_id)
+    seeds = [s for s in seeds if s.id in vectors]
+    readiness = _readiness({s.organization_id for s in seeds})
+    rows = []
+    for s in seeds:
+        text = s.embedding_text()
+        rows.append(
+            {
+                "id": s.id,
+                "org_id": s.organization_id,
+                "language": detect_language(text),
+                "trl": s.trl,
+                "modes": s.collaboration_modes or [],
+                "region": s.organization.region,
+                "capacity_left": s.capacity - s.committed,
+                "readiness": readiness.get(s.organization_id),
+                "text": text,
+            }
+        )
+    dim = next(iter(vectors.values())).shape[0] if vectors else 0
+    matrix = np.vstack([vectors[s.id] for s in seeds]) if seeds else np.zeros((0, dim), "f4")
+    return SeedSet.build(rows, matrix), seeds
+
+
+def need_row(need: Need, vector: np.ndarray) -> NeedRow:
+    text = need.embedding_text()
+    return NeedRow(
+        id=need.id,
+        vector=vector,
+        org_id=need.organization_id,
+        language=detect_language(text),
+        modes=frozenset(need.collaboration_modes or []),
+        trl_min=need.trl_min,
+        trl_max=need.trl_max,
+        budget_max_yen=need.budget_max_yen or need.budget_min_yen,
+        preferred_regions=frozenset(need.preferred_regions or []),
+        text=text,
+    )
+
+
+class Corpus:
+    """The seed corpus with its index (and lexical model when fused), built once per call."""
+
+    def __init__(
+        self,
+        model_id: str,
+        *,
+        vectors: dict[int, np.ndarray] | None = None,
+        weights: dict[str, float] | None = None,
+        correct_language: bool = True,
+        need_vectors: dict[int, np.ndarray] | None = None,
+        queryset=None,
+    ) -> None:
+        self.model_id = model_id
+        self.correct_language = correct_language
+        self.seeds, self.seed_objs = seed_corpus(model_id, vectors, queryset)
+        self.index = (
+            build_index(np.arange(len(self.seeds), dtype=np.int64), self.seeds.vectors)
+            if len(self.seeds)
+            else None
+        )
+        self.weights = weights if weights is not None else active_weights()
+        self.offsets_table = self._language_table(need_vectors)
+        self.lexical = (
+            CharTfidf().fit(self.seeds.texts)
+            if self.weights.get("lexical") and self.seeds.texts
+            else None
+        )
+
+    def _language_table(self, need_vectors: dict[int, np.ndarray] | None) -> dict:
+        """Language offsets over the platform's needs (a sample of them when there are many)."""
+        if not len(self.seeds):
+            return {}
+        if need_vectors is None:
+            ids = list(matchable("need").values_list("id", flat=True)[:500])
+            need_vectors = vectors_load(kind="need", ids=ids, model_id=self.model_id)
+        if not need_vectors:
+            return {}
+        needs = Need.objects.filter(id__in=list(need_vectors)).only(
+            "id", "title", "description", "keywords", "field"
+        )
+        langs = {n.id: detect_language(n.embedding_text()) for n in needs}
+        ids = [i for i in need_vectors if i in langs]
+        if not ids:
+            return {}
+        matrix = np.vstack([need_vectors[i] for i in ids])
+        return language_table(matrix, [langs[i] for i in ids], self.seeds)
+
+    def rank(self, needs: list[NeedRow], k: int):
+        return score_needs(
+            needs,
+            self.seeds,
+            self.weights,
+            k=k,
+            index=self.index,
+            lexical=self.lexical,
+            correct_language=self.correct_language,
+            offsets_table=self.offsets_table,
+        )

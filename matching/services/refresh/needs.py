@@ -1,0 +1,195 @@
+"""Seed and organisation rankings of needs (MatchScore, OrganizationRanking) and the
+proposals chosen among them under capacity and exposure constraints."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from django.db import transaction
+
+from matching.engine.aggregation import organisation_links
+from matching.engine.assignment import Candidate, assign
+from matching.engine.explain import match_explanation
+from matching.models import (
+    MatchScore,
+    OrganizationRanking,
+    Proposal,
+)
+from matching.models.results import ProposalStatus
+from profiles.models import Need, Seed
+
+from ..embedding import get_embedder, matchable, vectors_load
+from .corpus import (
+    COMMITTED,
+    Corpus,
+    _setting,
+    active_weights,
+    need_row,
+    proposals_per_need,
+    scores_per_need,
+)
+
+# --- Seed and organisation rankings of needs ------------------------------------------------
+
+
+def needs_score(*, need_ids: list[int], corpus: Corpus | None = None) -> list[int]:
+    """Recompute MatchScore and OrganizationRanking of these needs; returns the ids scored.
+
+    Needs that are no longer matchable (archived, no vector) lose their rows.
+    """
+    model_id = corpus.model_id if corpus else get_embedder().model_id
+    needs = list(matchable("need").filter(id__in=need_ids))
+    vectors = vectors_load(kind="need", ids=[n.id for n in needs], model_id=model_id)
+    needs = [n for n in needs if n.id in vectors]
+    gone = set(need_ids) - {n.id for n in needs}
+    if gone:
+        with transaction.atomic():
+            MatchScore.objects.filter(need_id__in=gone).delete()
+            OrganizationRanking.objects.filter(need_id__in=gone).delete()
+            Proposal.objects.filter(need_id__in=gone, status=ProposalStatus.PROPOSED).delete()
+    if not needs:
+        return []
+    corpus = corpus or Corpus(model_id)
+    keep = scores_per_need()
+    rankings = corpus.rank([need_row(n, vectors[n.id]) for n in needs], k=max(keep, 200))
+    seed_ids = corpus.seeds.ids
+    for need, ranking in zip(needs, rankings, strict=True):
+        scores = [
+            MatchScore(
+                need_id=need.id,
+                seed_id=int(seed_ids[row]),
+                score=float(ranking.scores[i]),
+                rank=i + 1,
+                signals=ranking.signals_of(i),
+                model_id=model_id,
+            )
+            for i, row in enumerate(ranking.rows[:keep].tolist())
+        ]
+        orgs = [
+            OrganizationRanking(
+                need_id=need.id,
+                organization_id=link.org_id,
+                score=link.score,
+                rank=r + 1,
+                signals={"best_seed": int(seed_ids[link.seed_row]), "model_id": model_id},
+            )
+            for r, link in enumerate(organisation_links(ranking, corpus.seeds))
+        ]
+        with transaction.atomic():
+            Need.objects.select_for_update().filter(id=need.id).first()
+            MatchScore.objects.filter(need_id=need.id).delete()
+            MatchScore.objects.bulk_create(scores)
+            OrganizationRanking.objects.filter(need_id=need.id).delete()
+            OrganizationRanking.objects.bulk_create(orgs)
+    return [n.id for n in needs]
+
+
+# --- Proposals under constraints ------------------------------------------------------------
+
+
+def proposals_assign(*, need_ids: list[int] | None = None) -> dict:
+    """Choose the proposals of these needs (all matchable needs by default) with the
+    constrained assignment, and upsert them. Returns the quality figures of the assignment."""
+    if need_ids is None:
+        need_ids = list(matchable("need").values_list("id", flat=True))
+    need_ids = sorted(set(need_ids))
+    per_need = proposals_per_need()
+    candidates_per_need = max(per_need * 5, 20)
+    existing = defaultdict(dict)
+    for p in Proposal.objects.filter(need_id__in=need_ids):
+        existing[p.need_id][p.seed_id] = p
+    slots = {}
+    for need_id in need_ids:
+        committed = sum(1 for p in existing[need_id].values() if p.status in COMMITTED)
+        slots[need_id] = max(0, per_need - committed)
+    rows = (
+        MatchScore.objects.filter(need_id__in=need_ids, rank__lte=candidates_per_need)
+        .select_related("seed")
+        .order_by("need_id", "rank")
+    )
+    candidates, by_pair = [], {}
+    for ms in rows:
+        if ms.seed_id in existing[ms.need_id]:
+            continue  # already decided (approved/suppressed/…) or re-chosen below
+        candidates.append(Candidate(ms.need_id, ms.seed_id, ms.seed.organization_id, ms.score))
+        by_pair[(ms.need_id, ms.seed_id)] = ms
+    # Existing `proposed` ones compete again on equal terms.
+    for need_id in need_ids:
+        for seed_id, p in existing[need_id].items():
+            if p.status == ProposalStatus.PROPOSED:
+                ms = MatchScore.objects.filter(need_id=need_id, seed_id=seed_id).first()
+                if ms is not None:
+                    candidates.append(Candidate(need_id, seed_id, p.seed.organization_id, ms.score))
+                    by_pair[(need_id, seed_id)] = ms
+    seed_ids = {c.seed_id for c in candidates}
+    capacity = dict(Seed.objects.filter(id__in=seed_ids).values_list("id", "capacity"))
+    spent = defaultdict(int)
+    for seed_id, need_id, status in Proposal.objects.filter(seed_id__in=seed_ids).values_list(
+        "seed_id", "need_id", "status"
+    ):
+        if status in COMMITTED or (status == ProposalStatus.PROPOSED and need_id not in slots):
+            spent[seed_id] += 1
+    left = {s: max(0, capacity.get(s, 0) - spent[s]) for s in seed_ids}
+    # Proposals organisations hold on needs outside this set (exposure across the platform).
+    org_load = defaultdict(int)
+    for org_id in (
+        Proposal.objects.exclude(need_id__in=need_ids)
+        .filter(status__in=[ProposalStatus.PROPOSED, *COMMITTED])
+        .values_list("seed__organization_id", flat=True)
+    ):
+        org_load[org_id] += 1
+    result = assign(
+        candidates,
+        slots,
+        left,
+        org_load=org_load,
+        fair_share=float(_setting("MATCHING_EXPOSURE_FAIR_SHARE", 2.0)),
+        exposure_penalty=float(_setting("MATCHING_EXPOSURE_PENALTY", 0.5)),
+    )
+    needs = {n.id: n for n in Need.objects.filter(id__in=need_ids)}
+    seeds = {s.id: s for s in Seed.objects.filter(id__in=seed_ids)}
+    weights = active_weights()
+    for need_id in need_ids:
+        chosen = {c.seed_id: c for c in result.chosen.get(need_id, [])}
+        with transaction.atomic():
+            Need.objects.select_for_update().filter(id=need_id).first()
+            Proposal.objects.filter(need_id=need_id, status=ProposalStatus.PROPOSED).exclude(
+                seed_id__in=list(chosen)
+            ).delete()
+            for seed_id, c in chosen.items():
+                ms = by_pair[(need_id, seed_id)]
+                need, seed = needs[need_id], seeds[seed_id]
+                explanation = match_explanation(
+                    need_text=need.embedding_text(),
+                    seed_text=seed.embedding_text(),
+                    need_keywords=need.keywords or [],
+                    seed_keywords=seed.keywords or [],
+                    signals=ms.signals,
+                )
+                explanation["values"] = {
+                    k: round(v / weights[k], 4) if weights.get(k) else 0.0
+                    for k, v in ms.signals.items()
+                }
+                explanation["weights"] = weights
+                obj, created = Proposal.objects.get_or_create(
+                    need_id=need_id,
+                    seed_id=seed_id,
+                    defaults={
+                        "score": c.score,
+                        "signals": ms.signals,
+                        "explanation": explanation,
+                        "model_id": ms.model_id,
+                    },
+                )
+                if not created and obj.status == ProposalStatus.PROPOSED:
+                    obj.score, obj.signals, obj.explanation = c.score, ms.signals, explanation
+                    obj.model_id = ms.model_id
+                    obj.save(
+                        update_fields=["score", "signals", "explanation", "model_id", "updated_at"]
+                    )
+    return {
+        "assigned_score": round(result.total_score, 4),
+        "unconstrained_score": round(result.unconstrained_score, 4),
+        "quality_ratio": round(result.quality_ratio, 4),
+        "proposals": sum(len(v) for v in result.chosen.values()),
+    }
