@@ -11,8 +11,9 @@ vector of the active model) in memory: the engine arrays, the vector index and t
 offsets. One aggregate query per search checks its version (counts, id sums and latest
 `updated_at` of those seeds, of organisations and of the seed vectors, plus the weights); a
 change rebuilds it. Capacity (committed proposals), readiness and the need-based language
-offsets are refreshed in place when committed proposals or need vectors change, and at least
-every SOFT_REFRESH_SECONDS.
+offsets are refreshed in place when committed proposals change, and at least every
+SOFT_REFRESH_SECONDS. Outside a transaction the version is checked at most every
+CHECK_SECONDS per process.
 
 Per query: the index (or, with structured filters, an exact product over the rows that pass
 them) gives the CANDIDATES nearest seeds; the engine scores those exactly as the matcher
@@ -32,6 +33,7 @@ import time
 from dataclasses import dataclass, field
 
 import numpy as np
+from django.conf import settings
 from django.db import connection
 from django.db.models import Count
 
@@ -53,6 +55,16 @@ EMBED_ON_THE_FLY = 32
 # points of structured signals to the semantic z-score, so a seed outside the 500 nearest of
 # 100k practically never reaches a top 20.
 CANDIDATES = 500
+# Up to this many seeds the corpus uses the exact index: one query costs ~10 ms at 100k x 384
+# and nothing is built, whereas an HNSW graph of 100k seeds takes tens of seconds to build, a
+# price every change of the corpus would pay again (docs/matching.md, "Search at scale").
+EXACT_UP_TO = 300_000
+# After a version check a process trusts its corpus this many seconds (setting
+# MATCHING_SEARCH_CHECK_SECONDS) outside a transaction: the check scans the published seeds and
+# their vectors (~150 ms at 100k on a busy two-core machine), so a burst of searches pays it
+# once. A new seed may then take that long to be found; a withdrawn one never shows, since
+# every hit is read through the caller's visibility.
+CHECK_SECONDS = 2.0
 # Capacity, readiness and language offsets are re-read at least this often.
 SOFT_REFRESH_SECONDS = 300
 
@@ -77,6 +89,7 @@ class SearchCorpus:
     capacity: np.ndarray  # seed capacity per row (capacity_left is capacity - committed)
     fields: np.ndarray  # lower-cased research field per row (str)
     mode_masks: dict[str, np.ndarray] = field(default_factory=dict)
+    checked: float = 0.0  # monotonic time of the last version check that found it current
 
     def __len__(self) -> int:
         return len(self.corpus.seeds)
@@ -120,14 +133,12 @@ def _versions(model_id: str) -> tuple[tuple, tuple]:
           (SELECT COUNT(*), SUM(id), MAX(updated_at) FROM {seed} WHERE status = %s) s,
           (SELECT MAX(updated_at) FROM {org}) o,
           (SELECT COUNT(*), MAX(updated_at) FROM {vec} WHERE model_id = %s AND kind = 'seed') v,
-          (SELECT COUNT(*), MAX(updated_at) FROM {prop} WHERE status IN ({committed})) p,
-          (SELECT COUNT(*), MAX(updated_at) FROM {vec} WHERE model_id = %s AND kind = 'need') n
+          (SELECT COUNT(*), MAX(updated_at) FROM {prop} WHERE status IN ({committed})) p
     """
     params = [
         PublicationStatus.PUBLISHED.value,
         model_id,
         *[str(s) for s in COMMITTED],
-        model_id,
     ]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
@@ -146,7 +157,8 @@ def _corpus_build(model_id: str, key: tuple, soft_key: tuple) -> SearchCorpus:
     if missing and vectors_embed(kind="seed", ids=missing, embedder=embedder):
         key, soft_key = _versions(model_id)  # our own writes are part of this build
         vectors.update(vectors_load(kind="seed", ids=missing, model_id=model_id))
-    corpus = Corpus(model_id, vectors=vectors, queryset=queryset)
+    kind = "exact" if len(vectors) <= EXACT_UP_TO else "hnsw"
+    corpus = Corpus(model_id, vectors=vectors, queryset=queryset, index_kind=kind)
     capacity = np.array(
         [s.capacity for s in corpus.seed_objs], dtype=corpus.seeds.capacity_left.dtype
     )
@@ -190,14 +202,36 @@ def _soft_refresh(cached: SearchCorpus, soft_key: tuple) -> SearchCorpus:
     )
 
 
+def _check_interval() -> float:
+    return float(getattr(settings, "MATCHING_SEARCH_CHECK_SECONDS", CHECK_SECONDS))
+
+
 def search_corpus(*, model_id: str | None = None) -> SearchCorpus:
     """The current corpus of public seeds for the active model, (re)built when stale."""
     model_id = model_id or get_embedder().model_id
-    key, soft = _versions(model_id)
     cached = _cache.get(model_id)
+    now = time.monotonic()
+    if (
+        cached is not None
+        and not connection.in_atomic_block  # a transaction may hold its own fresh writes
+        and now - cached.checked < _check_interval()
+        and now - cached.refreshed < SOFT_REFRESH_SECONDS
+    ):
+        return cached
+    key, soft = _versions(model_id)
     if cached is not None and cached.key == key:
-        if cached.soft_key == soft and time.monotonic() - cached.refreshed < SOFT_REFRESH_SECONDS:
+        if cached.soft_key == soft and now - cached.refreshed < SOFT_REFRESH_SECONDS:
+            cached.checked = now
             return cached
+    with _lock:
+        cached = _cache.get(model_id)
+        if cached is None or cached.key != key:
+            cached = _corpus_build(model_id, key, soft)
+        elif cached.soft_key != soft or now - cached.refreshed >= SOFT_REFRESH_SECONDS:
+            cached = _soft_refresh(cached, soft)
+        cached.checked = time.monotonic()
+        _cache[model_id] = cached
+    return cached
     with _lock:
         cached = _cache.get(model_id)
         if cached is None or cached.key != key:

@@ -161,12 +161,15 @@ class Corpus:
         correct_language: bool = True,
         need_vectors: dict[int, np.ndarray] | None = None,
         queryset=None,
+        index_kind: str = "auto",
     ) -> None:
         self.model_id = model_id
         self.correct_language = correct_language
         self.seeds, self.seed_objs = seed_corpus(model_id, vectors, queryset)
         self.index = (
-            build_index(np.arange(len(self.seeds), dtype=np.int64), self.seeds.vectors)
+            build_index(
+                np.arange(len(self.seeds), dtype=np.int64), self.seeds.vectors, kind=index_kind
+            )
             if len(self.seeds)
             else None
         )
