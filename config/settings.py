@@ -278,6 +278,8 @@ MATCHING_PARTNER_READINESS_WEIGHT = _env_float("MATCHING_PARTNER_READINESS_WEIGH
 MATCHING_EXPOSURE_FAIR_SHARE = _env_float("MATCHING_EXPOSURE_FAIR_SHARE", 2.0)
 MATCHING_EXPOSURE_PENALTY = _env_float("MATCHING_EXPOSURE_PENALTY", 0.5)
 # Weights learned from coordinator-confirmed feedback replace the defaults only when asked.
+# Search keeps the published-seed corpus per process and checks its version at most this often.
+MATCHING_SEARCH_CHECK_SECONDS = _env_float("MATCHING_SEARCH_CHECK_SECONDS", 2.0)
 MATCHING_USE_LEARNED_WEIGHTS = _env_bool("MATCHING_USE_LEARNED_WEIGHTS", False)
 MATCHING_LEARN_MIN_LABELS = _env_int("MATCHING_LEARN_MIN_LABELS", 30)
 for _name in ("MATCHING_PROPOSALS_PER_NEED", "MATCHING_SCORES_PER_NEED", "MATCHING_CHUNK_SIZE"):

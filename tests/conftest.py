@@ -14,6 +14,8 @@ def _eager_celery(settings):
     app.conf.task_always_eager = True
     app.conf.task_eager_propagates = True
     settings.CELERY_TASK_ALWAYS_EAGER = True
+    # Search re-checks its cached corpus on every query in tests (live-server pages included).
+    settings.MATCHING_SEARCH_CHECK_SECONDS = 0
     yield
 
 
