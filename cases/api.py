@@ -1,15 +1,13 @@
-"""API routes of the cases app (mounted under /api/). Cases and KPI figures are public
-material (published sources; aggregates without party names), so these routes are open.
+"""API routes of the cases app (mounted under /api/). Cases are public material (published
+sources), so these routes are open.
 
     GET cases/?q=&field=&scheme=          search the case library
     GET cases/similar/?text=&fields=&limit=   the most similar cases to a text
     GET cases/<slug>/                      one case
-    GET kpi/?fiscal_year=                  national KPIs with the platform's contribution
 """
 
 from __future__ import annotations
 
-from django.urls import path
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.exceptions import NotFound
@@ -18,7 +16,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from .models import PartnershipCase, Scheme
-from .selectors import case_get, cases_search, kpi_figures, similar_cases
+from .selectors import case_get, cases_search, similar_cases
 
 
 class CaseSerializer(serializers.ModelSerializer):
@@ -56,10 +54,6 @@ class SimilarQuery(serializers.Serializer):
     text = serializers.CharField(max_length=20000)
     fields = serializers.CharField(required=False, allow_blank=True, max_length=1000)
     limit = serializers.IntegerField(required=False, min_value=1, max_value=20, default=3)
-
-
-class KpiQuery(serializers.Serializer):
-    fiscal_year = serializers.IntegerField(required=False, min_value=1990, max_value=2100)
 
 
 class CaseListView(APIView):
@@ -116,46 +110,3 @@ class CaseDetailView(APIView):
         if case is None:
             raise NotFound()
         return Response(CaseSerializer(case).data)
-
-
-def kpi_row_dict(r) -> dict:
-    ind = r.indicator
-    return {
-        "code": ind.code,
-        "name": ind.name,
-        "name_en": ind.name_en,
-        "unit": ind.unit,
-        "aggregation": ind.aggregation,
-        "baseline_value": ind.baseline_value,
-        "baseline_fiscal_year": ind.baseline_fiscal_year,
-        "target_multiplier": str(ind.target_multiplier) if ind.target_multiplier else None,
-        "target_value": r.target_value,
-        "target_fiscal_year": ind.target_fiscal_year,
-        "target_text": ind.target_text,
-        "source_title": ind.source_title,
-        "source_url": ind.source_url,
-        "note": ind.note,
-        "platform_total": r.total,
-        "platform_by_fiscal_year": {str(y): v for y, v in r.by_year.items()},
-        "progress_vs_baseline": r.progress,
-    }
-
-
-class KpiView(APIView):
-    permission_classes = [AllowAny]
-
-    @extend_schema(parameters=[KpiQuery], responses={200: dict})
-    def get(self, request):
-        q = KpiQuery(data=request.query_params)
-        q.is_valid(raise_exception=True)
-        fy = q.validated_data.get("fiscal_year")
-        rows = kpi_figures(fiscal_year=fy)
-        return Response({"fiscal_year": fy, "results": [kpi_row_dict(r) for r in rows]})
-
-
-urlpatterns = [
-    path("cases/", CaseListView.as_view(), name="api_cases_list"),
-    path("cases/similar/", SimilarCasesView.as_view(), name="api_cases_similar"),
-    path("cases/<slug:slug>/", CaseDetailView.as_view(), name="api_cases_detail"),
-    path("kpi/", KpiView.as_view(), name="api_kpi"),
-]

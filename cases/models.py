@@ -7,7 +7,7 @@ and is left blank when no source gives it.
 
 `KpiIndicator`: a national KPI from 未来投資戦略2017 with its baseline and target, kept as
 data (loaded by a data migration) so a revised policy means new rows, not new code. The
-platform's contribution is aggregated from `matching.models.Outcome` by `cases.selectors.kpi`.
+platform's contribution is aggregated from `matching.models.Outcome` by `matching.outcomes`.
 """
 
 from __future__ import annotations

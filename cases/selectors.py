@@ -1,42 +1,28 @@
-"""Reads of the cases app: case search and similarity, and the national KPI aggregation.
+"""Reads of the cases app: case search and similarity.
 
 Cases are public material (every figure is from a published source), so case reads are not
-scoped to the caller. KPI figures are aggregates over recorded outcomes (counts and sums, no
-party names), so the dashboard is public too.
+scoped to the caller. The national KPIs (KpiIndicator rows) are aggregated from recorded
+outcomes next to them, in `matching.outcomes`.
 
 Similarity (`similar_cases`): TF-IDF over character 2–3-grams (word-boundary aware), which
 works for Japanese without a tokenizer and for English alike; score = cosine similarity
 + 0.1 × (share of the requested fields that the case lists). Pure code over a corpus of tens
 of cases, recomputed per call.
-
-KPI aggregation rules (documented in docs/readiness.md and on the dashboard):
-- company investment (yen/year): outcomes of type joint research, contract research and
-  comprehensive partnership; each contributes amount_yen / duration_years (rounded half up to
-  the yen) in the fiscal year it was recorded for;
-- large joint research: outcomes of type joint research or comprehensive partnership whose
-  per-year amount is ≥ ¥10,000,000;
-- licences: outcomes of type licence;
-- researcher moves: cross-appointment outcomes, cross_appointment_count people each (an
-  agreement recorded with no count counts as one person); by direction separately;
-- spin-off investments: outcomes of type spin-off investment, counted and summed.
-Outcomes without a fiscal year count in the totals but in no fiscal-year column.
 """
 
 from __future__ import annotations
 
-import csv
-import io
-from collections import defaultdict
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import QuerySet
 
-from .models import KpiAggregation, KpiIndicator, PartnershipCase
+from profiles.choices import PublicationStatus
+from profiles.models import Need, Seed
+
+from .models import PartnershipCase
 
 FIELD_BOOST = 0.1
 SEARCH_MIN_SCORE = 0.05
-LARGE_PROJECT_YEN = 10_000_000
 
 
 # --- Cases ----------------------------------------------------------------------------------
@@ -113,9 +99,6 @@ def similar_cases_for_partnership(*, partnership, limit: int = 3) -> list[Partne
     Returns PartnershipCase rows, each with `similarity` and `shared_fields` attributes set;
     `str(case)` is its title.
     """
-    from profiles.choices import PublicationStatus
-    from profiles.models import Need, Seed
-
     needs = Need.objects.filter(
         organization_id=partnership.company_id, status=PublicationStatus.PUBLISHED
     ).only("title", "description", "keywords", "field")[:50]
@@ -159,155 +142,3 @@ def cases_search(
             out.append(CaseMatch(case=case, score=round(score, 4)))
     out.sort(key=lambda m: (-m.score, m.case.slug))
     return out
-
-
-# --- National KPIs --------------------------------------------------------------------------
-
-
-def _round_yen(value: Decimal) -> int:
-    return int(value.quantize(Decimal("1"), rounding=ROUND_HALF_UP))
-
-
-INVESTMENT_TYPES = {"joint_research", "contract_research", "comprehensive_partnership"}
-LARGE_TYPES = {"joint_research", "comprehensive_partnership"}
-
-
-def _per_year(outcome) -> int:
-    return _round_yen(Decimal(outcome.amount_yen) / max(outcome.duration_years or 1, 1))
-
-
-def _people(outcome) -> int:
-    return outcome.cross_appointment_count or 1
-
-
-def _contribution(aggregation: str, o) -> int:
-    """What one outcome adds to an indicator (0 when it does not count)."""
-    t = o.agreement_type
-    if aggregation == KpiAggregation.COMPANY_INVESTMENT_YEN:
-        return _per_year(o) if t in INVESTMENT_TYPES else 0
-    if aggregation == KpiAggregation.LARGE_JOINT_RESEARCH_COUNT:
-        return 1 if t in LARGE_TYPES and _per_year(o) >= LARGE_PROJECT_YEN else 0
-    if aggregation == KpiAggregation.LICENSE_COUNT:
-        return 1 if t == "license" else 0
-    if t != "cross_appointment" and aggregation in {
-        KpiAggregation.RESEARCHER_MOVES,
-        KpiAggregation.CROSS_APPOINTMENT_U2C,
-        KpiAggregation.CROSS_APPOINTMENT_C2U,
-    }:
-        return 0
-    if aggregation == KpiAggregation.RESEARCHER_MOVES:
-        return _people(o)
-    if aggregation == KpiAggregation.CROSS_APPOINTMENT_U2C:
-        return _people(o) if o.cross_appointment_direction == "university_to_company" else 0
-    if aggregation == KpiAggregation.CROSS_APPOINTMENT_C2U:
-        return _people(o) if o.cross_appointment_direction == "company_to_university" else 0
-    if aggregation == KpiAggregation.SPINOFF_INVESTMENT_COUNT:
-        return 1 if t == "spinoff_investment" else 0
-    if aggregation == KpiAggregation.SPINOFF_INVESTMENT_YEN:
-        return o.amount_yen if t == "spinoff_investment" else 0
-    return 0
-
-
-@dataclass
-class KpiRow:
-    indicator: KpiIndicator
-    total: int
-    by_year: dict[int, int]
-    target_value: int | None
-    progress: float | None  # platform total / national baseline, 0..
-
-    @property
-    def code(self) -> str:
-        return self.indicator.code
-
-
-def _target(ind: KpiIndicator) -> int | None:
-    if ind.baseline_value is None or ind.target_multiplier is None:
-        return None
-    return _round_yen(Decimal(ind.baseline_value) * ind.target_multiplier)
-
-
-def kpi_figures(*, fiscal_year: int | None = None) -> list[KpiRow]:
-    """Every national KPI with the platform's contribution from recorded outcomes; with
-    `fiscal_year`, the totals count that fiscal year only."""
-    from matching.models import Outcome
-
-    outcomes = list(
-        Outcome.objects.only(
-            "agreement_type",
-            "amount_yen",
-            "duration_years",
-            "cross_appointment_direction",
-            "cross_appointment_count",
-            "fiscal_year",
-        )
-    )
-    rows = []
-    for ind in KpiIndicator.objects.all():
-        by_year: dict[int, int] = defaultdict(int)
-        total = 0
-        for o in outcomes:
-            value = _contribution(ind.aggregation, o)
-            if not value:
-                continue
-            if o.fiscal_year is not None:
-                by_year[o.fiscal_year] += value
-            if fiscal_year is None or o.fiscal_year == fiscal_year:
-                total += value
-        progress = round(total / ind.baseline_value, 6) if ind.baseline_value else None
-        rows.append(
-            KpiRow(
-                indicator=ind,
-                total=total,
-                by_year=dict(sorted(by_year.items())),
-                target_value=_target(ind),
-                progress=progress,
-            )
-        )
-    return rows
-
-
-def kpi_years(rows: list[KpiRow]) -> list[int]:
-    return sorted({y for r in rows for y in r.by_year})
-
-
-CSV_COLUMNS = [
-    "code",
-    "name",
-    "name_en",
-    "unit",
-    "baseline_fiscal_year",
-    "baseline_value",
-    "target_fiscal_year",
-    "target_value",
-    "target_text",
-    "platform_total",
-    "source",
-]
-
-
-def kpi_csv(rows: list[KpiRow]) -> str:
-    """The dashboard as CSV (UTF-8): one row per indicator, one column per fiscal year."""
-    years = kpi_years(rows)
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
-    w.writerow([*CSV_COLUMNS, *(f"fy{y}" for y in years)])
-    for r in rows:
-        ind = r.indicator
-        w.writerow(
-            [
-                ind.code,
-                ind.name,
-                ind.name_en,
-                ind.unit,
-                ind.baseline_fiscal_year if ind.baseline_fiscal_year is not None else "",
-                ind.baseline_value if ind.baseline_value is not None else "",
-                ind.target_fiscal_year if ind.target_fiscal_year is not None else "",
-                r.target_value if r.target_value is not None else "",
-                ind.target_text,
-                r.total,
-                ind.source_url or ind.source_title,
-                *(r.by_year.get(y, 0) for y in years),
-            ]
-        )
-    return buf.getvalue()

@@ -1,7 +1,17 @@
-"""Routes of this app: pages, and the API under api/."""
+"""Every route of the cases app: the case library pages, and its API under api/."""
 
 from django.urls import include, path
 
-from . import api, views
+from cases import api, views
 
-urlpatterns = [path("api/", include(api.urlpatterns)), *views.urlpatterns]
+api_urlpatterns = [
+    path("cases/", api.CaseListView.as_view(), name="api_cases_list"),
+    path("cases/similar/", api.SimilarCasesView.as_view(), name="api_cases_similar"),
+    path("cases/<slug:slug>/", api.CaseDetailView.as_view(), name="api_cases_detail"),
+]
+
+urlpatterns = [
+    path("api/", include(api_urlpatterns)),
+    path("cases/", views.cases_list_view, name="cases_list"),
+    path("cases/<slug:slug>/", views.cases_detail_view, name="cases_detail"),
+]

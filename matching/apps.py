@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class MatchingConfig(AppConfig):
     name = "matching"
     verbose_name = _("マッチング")
+
+    def ready(self) -> None:
+        from matching import receivers
+
+        receivers.connect()

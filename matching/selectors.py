@@ -12,8 +12,6 @@ Who sees what:
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 
@@ -27,20 +25,13 @@ from matching.models import (
 )
 from matching.models.feedback import Side
 from matching.models.results import ProposalStatus
+from profiles import access
+from profiles.access import org_of
 from profiles.choices import ApprovalStatus, MemberRole, OrgKind, PublicationStatus
-from profiles.models import Need, Organization, Seed
+from profiles.models import Need, Organization
 
 # A proposal the parties can see: approved by a coordinator, and what follows from that.
 SHOWN_STATUSES = (ProposalStatus.APPROVED, ProposalStatus.INTRODUCED, ProposalStatus.CLOSED)
-
-
-def org_of(user) -> Organization | None:
-    """The organisation of a signed-in member, or None (anonymous users, coordinators)."""
-    if user is None or not getattr(user, "is_authenticated", False):
-        return None
-    # A missing reverse one-to-one raises RelatedObjectDoesNotExist, an AttributeError.
-    membership = getattr(user, "membership", None)
-    return membership.organization if membership is not None else None
 
 
 def side_of(*, org: Organization | None, company_id: int, academic_id: int) -> str | None:
@@ -70,14 +61,19 @@ def partnership_side(*, user, partnership: PartnershipProposal) -> str | None:
     )
 
 
+def responses_by_side(obj) -> dict[str, object]:
+    """The answers of a proposal or partnership (prefetched `responses`) by side."""
+    return {r.side: r for r in obj.responses.all()}
+
+
 def proposals_for(*, user) -> QuerySet[Proposal]:
     """Proposals of the caller's organisation (of its needs or of its seeds) once approved."""
     base = Proposal.objects.select_related(
         "need__organization", "seed__organization"
     ).prefetch_related(Prefetch("responses", queryset=ProposalResponse.objects.order_by("side")))
-    if user is None or not user.is_authenticated:
+    if not access.is_authenticated(user):
         return base.none()
-    if user.is_staff:
+    if access.is_coordinator(user):
         return base.all()
     org = org_of(user)
     if org is None:
@@ -92,9 +88,9 @@ def partnerships_for(*, user) -> QuerySet[PartnershipProposal]:
     base = PartnershipProposal.objects.select_related("company", "academic").prefetch_related(
         Prefetch("responses", queryset=PartnershipResponse.objects.order_by("side"))
     )
-    if user is None or not user.is_authenticated:
+    if not access.is_authenticated(user):
         return base.none()
-    if user.is_staff:
+    if access.is_coordinator(user):
         return base.all()
     org = org_of(user)
     if org is None:
@@ -118,9 +114,7 @@ def partnership_links(*, user, partnership: PartnershipProposal, limit: int = 10
         .select_related("need", "seed")
         .order_by("-score", "id")
     )
-    org = org_of(user)
-    if not (user.is_staff or (org is not None and org.pk == partnership.company_id)):
-        scores = scores.filter(need__is_anonymous=False)
+    scores = scores.filter(access.anonymous_needs_hidden_from(user, prefix="need__"))
     return [
         {
             "need": {"id": s.need_id, "key": s.need.key, "title": s.need.title},
@@ -136,14 +130,13 @@ def partnership_evidence_for(*, user, partnership: PartnershipProposal) -> list[
     """The matcher's stored evidence of a partnership, without links to anonymous needs for
     anyone but the company and coordinators (the partnership names the company)."""
     evidence = [e for e in (partnership.evidence or []) if isinstance(e, dict)]
-    org = org_of(user)
-    if user.is_staff or (org is not None and org.pk == partnership.company_id):
-        return evidence
     need_ids = {e.get("need_id") for e in evidence if isinstance(e.get("need_id"), int)}
-    hidden = set(
-        Need.objects.filter(pk__in=need_ids, is_anonymous=True).values_list("pk", flat=True)
+    shown = set(
+        Need.objects.filter(pk__in=need_ids)
+        .filter(access.anonymous_needs_hidden_from(user))
+        .values_list("pk", flat=True)
     )
-    return [e for e in evidence if e.get("need_id") not in hidden and "need_id" in e]
+    return [e for e in evidence if e.get("need_id") in shown]
 
 
 def investor_deal_flow(*, user) -> QuerySet[InvestorMatch]:
@@ -154,37 +147,14 @@ def investor_deal_flow(*, user) -> QuerySet[InvestorMatch]:
         venture__status=PublicationStatus.PUBLISHED,
         venture__organization__approval_status=ApprovalStatus.APPROVED,
     )
-    if user is None or not user.is_authenticated:
+    if not access.is_authenticated(user):
         return base.none()
-    if user.is_staff:
+    if access.is_coordinator(user):
         return base.order_by("investor_id", "-score", "id")
     org = org_of(user)
     if org is None or org.kind != OrgKind.INVESTOR:
         return base.none()
     return base.filter(investor__organization=org).order_by("-score", "id")
-
-
-def introduced_pair_exists(*, seed: Seed, need: Need) -> bool:
-    """True when a proposal of this seed for this need has led to an introduction."""
-    return Proposal.objects.filter(seed=seed, need=need, introduced_at__isnull=False).exists()
-
-
-def can_see_confidential_via_introduction(*, user, obj: Any) -> bool:
-    """True if the caller's organisation is a party of an introduced proposal involving `obj`.
-
-    `obj` is a Seed or a Need; anything else is never opened by an introduction.
-    """
-    org = org_of(user)
-    if org is None:
-        return False
-    introduced = Proposal.objects.filter(introduced_at__isnull=False).filter(
-        Q(need__organization=org) | Q(seed__organization=org)
-    )
-    if isinstance(obj, Seed):
-        return introduced.filter(seed=obj).exists()
-    if isinstance(obj, Need):
-        return introduced.filter(need=obj).exists()
-    return False
 
 
 def _contact(org: Organization) -> dict:
@@ -224,12 +194,12 @@ def introduction_for(*, user, proposal: Proposal) -> dict:
         "need": {
             "id": need.pk,
             "title": need.title,
-            "confidential_details": need.confidential_details,
+            "confidential_details": access.confidential_text(user=user, obj=need) or "",
         },
         "seed": {
             "id": seed.pk,
             "title": seed.title,
-            "confidential_details": seed.confidential_details,
+            "confidential_details": access.confidential_text(user=user, obj=seed) or "",
             "researchers": [
                 {
                     "name": r.name,

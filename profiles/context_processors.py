@@ -1,11 +1,13 @@
-"""Template context: the signed-in user's membership and organisation, for the navigation."""
+"""Template context: the signed-in member's membership and organisation, for the navigation
+(worked out once per request by `profiles.access.OrganizationMiddleware`)."""
 
 from __future__ import annotations
 
+from profiles.access import membership_of
+
 
 def membership(request):
-    user = getattr(request, "user", None)
-    if user is None or not user.is_authenticated:
-        return {"current_membership": None, "current_org": None}
-    m = getattr(user, "membership", None)
+    m = getattr(request, "membership", None)
+    if m is None and not hasattr(request, "membership"):
+        m = membership_of(getattr(request, "user", None))
     return {"current_membership": m, "current_org": m.organization if m else None}

@@ -1,7 +1,93 @@
-"""Routes of the profiles app: pages, and the API under api/."""
+"""Every route of the profiles app: its pages, and its API under api/."""
 
 from django.urls import include, path
+from rest_framework.authtoken.views import obtain_auth_token
+from rest_framework.routers import DefaultRouter
 
-from . import api, views
+from profiles.api import csv as csv_api
+from profiles.api import readiness as readiness_api
+from profiles.api.investors import InvestorProfileViewSet
+from profiles.api.members import MemberViewSet
+from profiles.api.needs import NeedViewSet
+from profiles.api.organizations import OrganizationViewSet, RegisterView
+from profiles.api.seeds import SeedViewSet
+from profiles.api.ventures import VentureViewSet
+from profiles.views import (
+    imports,
+    investors,
+    needs,
+    organizations,
+    public,
+    readiness,
+    seeds,
+    ventures,
+)
 
-urlpatterns = [path("api/", include(api.urlpatterns)), *views.urlpatterns]
+router = DefaultRouter(trailing_slash=True)
+router.include_root_view = False
+router.register("seeds", SeedViewSet, basename="api-seed")
+router.register("needs", NeedViewSet, basename="api-need")
+router.register("investors", InvestorProfileViewSet, basename="api-investor")
+router.register("ventures", VentureViewSet, basename="api-venture")
+router.register("organizations", OrganizationViewSet, basename="api-organization")
+router.register("members", MemberViewSet, basename="api-member")
+
+api_urlpatterns = [
+    path("auth/token/", obtain_auth_token, name="api-auth-token"),
+    path("register/", RegisterView.as_view(), name="api-register"),
+    path("seeds/export.csv", csv_api.SeedExportView.as_view(), name="api-seed-export"),
+    path("needs/export.csv", csv_api.NeedExportView.as_view(), name="api-need-export"),
+    path("seeds/import/", csv_api.SeedImportView.as_view(), name="api-seed-import"),
+    path("needs/import/", csv_api.NeedImportView.as_view(), name="api-need-import"),
+    path("import-jobs/<int:pk>/", imports.import_job_api, name="import_job_api"),
+    path("readiness/", readiness_api.ReadinessListView.as_view(), name="api_readiness_list"),
+    path(
+        "readiness/estimate/",
+        readiness_api.EstimateView.as_view(),
+        name="api_readiness_estimate",
+    ),
+    path(
+        "readiness/<int:org_id>/",
+        readiness_api.ReadinessDetailView.as_view(),
+        name="api_readiness_detail",
+    ),
+    path(
+        "readiness/<int:org_id>/history/",
+        readiness_api.ReadinessHistoryView.as_view(),
+        name="api_readiness_history",
+    ),
+    path(
+        "readiness/<int:org_id>/track-record/<int:fiscal_year>/",
+        readiness_api.TrackRecordView.as_view(),
+        name="api_readiness_track_record",
+    ),
+    path("", include(router.urls)),
+]
+
+urlpatterns = [
+    path("api/", include(api_urlpatterns)),
+    path("login/", public.LoginView.as_view(), name="login"),
+    path("logout/", public.LogoutView.as_view(), name="logout"),
+    path("register/", public.org_register, name="org_register"),
+    path("seeds/", seeds.seed_list, name="seed_list"),
+    path("seeds/new/", seeds.seed_create_page, name="seed_create"),
+    path("seeds/import/", imports.seed_import, name="seed_import"),
+    path("seeds/<int:pk>/", seeds.seed_edit, name="seed_edit"),
+    path("seeds/<int:pk>/<str:action>/", seeds.seed_status, name="seed_status"),
+    path("needs/", needs.need_list, name="need_list"),
+    path("needs/new/", needs.need_create_page, name="need_create"),
+    path("needs/import/", imports.need_import, name="need_import"),
+    path("needs/<int:pk>/", needs.need_edit, name="need_edit"),
+    path("needs/<int:pk>/<str:action>/", needs.need_status, name="need_status"),
+    path("imports/<int:pk>/", imports.import_job_page, name="import_job"),
+    path("ventures/", ventures.venture_list, name="venture_list"),
+    path("ventures/new/", ventures.venture_create_page, name="venture_create"),
+    path("ventures/<int:pk>/", ventures.venture_edit, name="venture_edit"),
+    path("investor/thesis/", investors.investor_thesis, name="investor_thesis"),
+    path("organization/", organizations.org_profile, name="org_profile"),
+    path("console/organizations/", organizations.console_orgs, name="console_orgs"),
+    path("readiness/", readiness.readiness_list_view, name="readiness_list"),
+    path("readiness/edit/", readiness.readiness_edit_view, name="readiness_edit"),
+    path("readiness/estimate/", readiness.readiness_estimate_view, name="readiness_estimate"),
+    path("readiness/<int:org_id>/", readiness.readiness_detail_view, name="readiness_detail"),
+]

@@ -40,9 +40,10 @@ from django.db.models import Count
 from matching.engine.scoring import NeedRow, score_needs
 from matching.engine.text import detect_language, shared_terms
 from matching.models import EmbeddingVector, Proposal
+from profiles.access import org_of
 from profiles.choices import ApprovalStatus, PublicationStatus
 from profiles.models import Organization, Seed
-from profiles.selectors.catalog import org_of, seeds_visible_to
+from profiles.selectors.catalog import seeds_visible_to
 
 from .embedding import get_embedder, vectors_embed, vectors_load
 from .refresh import COMMITTED, Corpus, _readiness, active_weights

@@ -1,6 +1,3 @@
-"""The profiles API (mounted under /api/): `catalog` routes and `readiness` routes."""
-
-from .catalog import urlpatterns as catalog_urlpatterns
-from .readiness import urlpatterns as readiness_urlpatterns
-
-urlpatterns = [*catalog_urlpatterns, *readiness_urlpatterns]
+"""The profiles API (mounted under /api/, routes in profiles/urls.py): one module per concept
+(organisations, members, seeds, needs, investors, ventures, CSV, readiness), with the shared
+fields, filters and viewset plumbing in `base`."""

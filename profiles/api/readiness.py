@@ -15,7 +15,6 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.shortcuts import get_object_or_404
-from django.urls import path
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
@@ -298,20 +297,3 @@ class EstimateView(APIView):
             budget_max_yen=budget_max,
         )
         return Response({"organization": org.id, **estimate.as_dict()})
-
-
-urlpatterns = [
-    path("readiness/", ReadinessListView.as_view(), name="api_readiness_list"),
-    path("readiness/estimate/", EstimateView.as_view(), name="api_readiness_estimate"),
-    path("readiness/<int:org_id>/", ReadinessDetailView.as_view(), name="api_readiness_detail"),
-    path(
-        "readiness/<int:org_id>/history/",
-        ReadinessHistoryView.as_view(),
-        name="api_readiness_history",
-    ),
-    path(
-        "readiness/<int:org_id>/track-record/<int:fiscal_year>/",
-        TrackRecordView.as_view(),
-        name="api_readiness_track_record",
-    ),
-]

@@ -23,9 +23,10 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from profiles.access import org_of
 from profiles.choices import ACADEMIC_KINDS
 from profiles.models import Organization, ReadinessProfile, ReadinessVersion, TrackRecord
-from profiles.selectors.catalog import org_of, organizations_visible_to, seeds_visible_to
+from profiles.selectors.catalog import organizations_visible_to, seeds_visible_to
 
 # Thresholds of the criteria (documented on the page through PILLARS).
 INDIRECT_RATE_THRESHOLD = Decimal("30")  # the indirect cost rate of competitive research funds

@@ -6,9 +6,9 @@ rows (the owner's kind, TRL and budget ranges, status transitions, who may write
 Server-owned fields (organisation, status, timestamps, an auto-generated key) are never read
 from `data`. `by=None` means the system itself (management commands, imports).
 
-After a change, the row's embedding is enqueued on commit (`matching.tasks.embed_subject`),
-imported lazily because `matching` imports these models. `robust=True`: a broker hiccup must
-not turn a saved row into an error page; the periodic stale sweep catches the missed task.
+After a change the service sends `profiles.signals.catalog_row_changed` inside its transaction;
+the matcher connects to it (matching/receivers.py) and enqueues the row's embedding. Who may
+write is decided by `profiles.access`.
 """
 
 from __future__ import annotations
@@ -16,11 +16,12 @@ from __future__ import annotations
 import secrets
 from collections.abc import Iterable
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from profiles.access import require_member
 from profiles.choices import (
     ACADEMIC_KINDS,
     CollaborationMode,
@@ -31,7 +32,6 @@ from profiles.choices import (
 )
 from profiles.models import (
     InvestorProfile,
-    Membership,
     Need,
     Organization,
     Patent,
@@ -39,6 +39,7 @@ from profiles.models import (
     Seed,
     Venture,
 )
+from profiles.signals import send_catalog_row_changed
 
 SEED_FIELDS = (
     "title",
@@ -84,27 +85,9 @@ PATENT_FIELDS = ("application_number", "registration_number", "title", "license_
 # --- helpers -------------------------------------------------------------------------------
 
 
-def enqueue_embedding(kind: str, object_id: int) -> None:
-    """Ask the matcher to (re-)embed one row once the current transaction commits."""
-
-    def _send() -> None:
-        from matching.tasks import embed_subject
-
-        embed_subject.delay(kind, object_id)
-
-    transaction.on_commit(_send, robust=True)
-
-
-def require_member(*, org: Organization, by) -> None:
-    """`by` writes for `org`: a member of it, a coordinator, or the system (None)."""
-    if by is None or getattr(by, "is_staff", False):
-        return
-    try:
-        m = by.membership
-    except (Membership.DoesNotExist, AttributeError):
-        m = None
-    if m is None or m.organization_id != org.id:
-        raise PermissionDenied(_("この組織のメンバーのみが編集できます。"))
+def notify_changed(kind: str, object_id: int) -> None:
+    """Tell whoever listens (the matcher) that a row changed, inside this transaction."""
+    send_catalog_row_changed(kind=kind, object_id=object_id)
 
 
 def generate_key(prefix: str, model) -> str:
@@ -228,7 +211,7 @@ def seed_create(*, org: Organization, by, data: dict) -> Seed:
     seed.save()
     replace_researchers(seed, data.get("researchers") or [])
     replace_patents(seed, data.get("patents") or [])
-    enqueue_embedding("seed", seed.id)
+    notify_changed("seed", seed.id)
     return seed
 
 
@@ -249,7 +232,7 @@ def seed_update(*, seed: Seed, by, data: dict) -> Seed:
     if related_changed and not changed:
         seed.save(update_fields=["updated_at"])
     if changed or related_changed:
-        enqueue_embedding("seed", seed.id)
+        notify_changed("seed", seed.id)
     return seed
 
 
@@ -262,7 +245,7 @@ def _set_status(obj, status: str, kind: str) -> None:
         obj.published_at = timezone.now()
         fields.append("published_at")
     obj.save(update_fields=fields)
-    enqueue_embedding(kind, obj.id)
+    notify_changed(kind, obj.id)
 
 
 def _require_approved(org: Organization) -> None:
@@ -324,7 +307,7 @@ def need_create(*, org: Organization, by, data: dict) -> Need:
     _apply(need, data, NEED_FIELDS)
     _check_need(need)
     need.save()
-    enqueue_embedding("need", need.id)
+    notify_changed("need", need.id)
     return need
 
 
@@ -336,7 +319,7 @@ def need_update(*, need: Need, by, data: dict) -> Need:
     if changed:
         _check_need(need)
         need.save(update_fields=[*changed, "updated_at"])
-        enqueue_embedding("need", need.id)
+        notify_changed("need", need.id)
     return need
 
 
@@ -395,7 +378,7 @@ def investor_profile_upsert(*, org: Organization, by, data: dict) -> InvestorPro
     if created or changed:
         _check_investor(profile)
         profile.save()
-        enqueue_embedding("investor", profile.id)
+        notify_changed("investor", profile.id)
     return profile
 
 
@@ -448,7 +431,7 @@ def venture_create(*, org: Organization, by, data: dict) -> Venture:
     _check_venture(venture)
     venture.save()
     _set_venture_seeds(venture, list(data.get("seeds") or []))
-    enqueue_embedding("venture", venture.id)
+    notify_changed("venture", venture.id)
     return venture
 
 
@@ -463,7 +446,7 @@ def venture_update(*, venture: Venture, by, data: dict) -> Venture:
     if data.get("seeds") is not None:
         seeds_changed = _set_venture_seeds(venture, list(data["seeds"]))
     if changed or seeds_changed:
-        enqueue_embedding("venture", venture.id)
+        notify_changed("venture", venture.id)
     return venture
 
 

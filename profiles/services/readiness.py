@@ -16,9 +16,9 @@ from django.forms.models import model_to_dict
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from profiles.access import is_member_of
 from profiles.choices import ACADEMIC_KINDS
 from profiles.models import (
-    Membership,
     Organization,
     ReadinessProfile,
     ReadinessVersion,
@@ -74,12 +74,8 @@ def current_fiscal_year(today: datetime.date | None = None) -> int:
 
 
 def can_edit_readiness(*, org: Organization, user) -> bool:
-    if user is None or not getattr(user, "is_authenticated", False):
-        return False
-    try:
-        return user.membership.organization_id == org.id
-    except (Membership.DoesNotExist, AttributeError):
-        return False
+    """Members of the organisation edit its readiness (coordinators use the admin)."""
+    return is_member_of(user, org)
 
 
 def _require_member(*, org: Organization, by) -> None:

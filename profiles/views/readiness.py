@@ -10,24 +10,23 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from profiles.choices import ACADEMIC_KINDS, OrgKind, Region
+from profiles.access import org_of
+from profiles.choices import ACADEMIC_KINDS, Region
+from profiles.forms import EstimateForm, ReadinessForm, TrackRecordForm
 from profiles.models import ReadinessProfile, TrackRecord
-from profiles.selectors.catalog import needs_visible_to, org_of
 from profiles.selectors.readiness import (
     DAYS_TO_CONTRACT_THRESHOLD,
     INDIRECT_RATE_THRESHOLD,
     ORDERINGS,
     PILLARS,
-    academic_orgs_visible_to,
     cross_appointment_researchers,
     readiness_comparison,
     readiness_for,
@@ -53,75 +52,6 @@ ORDERING_LABELS = {
     "days_to_contract": _("契約までの日数 (短い順)"),
     "name": _("名称"),
 }
-
-
-class ReadinessForm(forms.ModelForm):
-    class Meta:
-        model = ReadinessProfile
-        fields = PROFILE_EDITABLE_FIELDS
-        widgets = {
-            "as_of": forms.DateInput(attrs={"type": "date"}),
-            "notes": forms.Textarea(attrs={"rows": 3}),
-        }
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["cross_appointments_with_companies"].required = False
-
-    def clean_cross_appointments_with_companies(self):
-        return self.cleaned_data.get("cross_appointments_with_companies") or 0
-
-
-class TrackRecordForm(forms.ModelForm):
-    class Meta:
-        model = TrackRecord
-        fields = ("fiscal_year", *TRACK_RECORD_FIELDS)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        # An empty count is zero, so a university fills in only what it has.
-        for name in TRACK_RECORD_FIELDS:
-            self.fields[name].required = False
-
-    def clean(self):
-        data = super().clean()
-        for name in TRACK_RECORD_FIELDS:
-            if data.get(name) is None and name not in self.errors:
-                data[name] = 0
-        return data
-
-
-class EstimateForm(forms.Form):
-    organization = forms.ModelChoiceField(queryset=None, label=_("大学・研究機関"))
-    direct_costs_yen = forms.IntegerField(
-        label=_("直接経費 (円)"), min_value=0, max_value=10**13, initial=0
-    )
-    faculty_person_months = forms.DecimalField(
-        label=_("教員のエフォート (人月)"),
-        min_value=0,
-        max_value=1200,
-        decimal_places=2,
-        initial=0,
-        help_text=_("例: 教員1名がエフォート10%で12か月 = 1.2人月"),
-    )
-    postdoc_person_months = forms.DecimalField(
-        label=_("博士研究員 (人月)"), min_value=0, max_value=1200, decimal_places=2, initial=0
-    )
-    student_person_months = forms.DecimalField(
-        label=_("学生RA (人月)"), min_value=0, max_value=1200, decimal_places=2, initial=0
-    )
-    need = forms.ModelChoiceField(
-        queryset=None, required=False, label=_("比較するニーズの予算 (任意)")
-    )
-
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["organization"].queryset = academic_orgs_visible_to(user=user).order_by("name")
-        org = org_of(user)
-        needs = needs_visible_to(user=user).none()
-        if org is not None and org.kind == OrgKind.COMPANY:
-            needs = needs_visible_to(user=user).filter(organization=org)
-        self.fields["need"].queryset = needs
 
 
 def _chart(rows) -> dict:
@@ -327,11 +257,3 @@ def readiness_estimate_view(request: HttpRequest) -> HttpResponse:
             "list_url": reverse("readiness_list"),
         },
     )
-
-
-urlpatterns = [
-    path("readiness/", readiness_list_view, name="readiness_list"),
-    path("readiness/edit/", readiness_edit_view, name="readiness_edit"),
-    path("readiness/estimate/", readiness_estimate_view, name="readiness_estimate"),
-    path("readiness/<int:org_id>/", readiness_detail_view, name="readiness_detail"),
-]

@@ -17,18 +17,22 @@ def _fast_password_hashing(settings):
 
 @pytest.fixture(autouse=True)
 def _no_embedding(monkeypatch):
-    """Record embedding requests instead of running the matcher (these tests are about the
-    catalog); tests that need the calls read `embed_calls`."""
-    calls: list[tuple[str, int]] = []
+    """Record the embedding the matcher is asked for (on commit) instead of running it (these
+    tests are about the catalog); tests that need the calls read `embed_calls`."""
+    from outbox import dispatch
 
-    class _Task:
+    calls: list[tuple[str, int]] = []
+    real = dispatch.task_named
+
+    class _Recorder:
         @staticmethod
         def delay(kind, object_id):
             calls.append((kind, object_id))
 
-    import matching.tasks
+    def task_named(name: str):
+        return _Recorder if name == "matching.tasks.embed_subject" else real(name)
 
-    monkeypatch.setattr(matching.tasks, "embed_subject", _Task)
+    monkeypatch.setattr(dispatch, "task_named", task_named)
     return calls
 
 

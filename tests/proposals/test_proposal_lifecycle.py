@@ -23,6 +23,7 @@ from matching.services.proposals import (
     proposal_respond,
     proposal_suppress,
 )
+from profiles import access
 from profiles.choices import OrgKind
 from tests.factories import make_investor, make_org, make_user, make_venture
 
@@ -189,20 +190,16 @@ def test_only_the_two_parties_record_an_outcome_with_valid_figures(world):
 
 
 def test_confidential_details_open_to_the_two_parties_only_after_introduction(world):
-    for user in (world.company_user, world.university_user, world.other_user):
-        assert not selectors.can_see_confidential_via_introduction(user=user, obj=world.seed)
+    # Each side owns its own row; before the introduction neither reads the other's.
+    assert access.can_see_confidential(user=world.university_user, obj=world.seed)
+    assert not access.can_see_confidential(user=world.university_user, obj=world.need)
+    for user in (world.company_user, world.other_user):
+        assert not access.can_see_confidential(user=user, obj=world.seed)
     _introduce(world)
-    assert selectors.can_see_confidential_via_introduction(user=world.company_user, obj=world.seed)
-    assert selectors.can_see_confidential_via_introduction(
-        user=world.university_user, obj=world.need
-    )
-    assert not selectors.can_see_confidential_via_introduction(
-        user=world.other_user, obj=world.seed
-    )
-    assert not selectors.can_see_confidential_via_introduction(
-        user=world.other_user, obj=world.need
-    )
-    assert selectors.introduced_pair_exists(seed=world.seed, need=world.need)
+    assert access.can_see_confidential(user=world.company_user, obj=world.seed)
+    assert access.can_see_confidential(user=world.university_user, obj=world.need)
+    assert not access.can_see_confidential(user=world.other_user, obj=world.seed)
+    assert not access.can_see_confidential(user=world.other_user, obj=world.need)
 
     intro = selectors.introduction_for(user=world.company_user, proposal=world.proposal)
     assert intro["seed"]["confidential_details"] == world.seed.confidential_details

@@ -380,7 +380,7 @@ def _write_catalog(cleaned: dict, report: CatalogReport, *, embed: bool) -> None
 
     def maybe_embed(kind: str, obj, outcome: str) -> None:
         if embed and outcome != "unchanged":
-            svc.enqueue_embedding(kind, obj.id)
+            svc.notify_changed(kind, obj.id)
 
     orgs: dict[str, Organization] = {}
     loaded_orgs = Organization.objects.in_bulk(list(cleaned["organizations"]), field_name="key")

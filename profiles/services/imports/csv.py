@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from profiles import access
 from profiles.choices import (
     ACADEMIC_KINDS,
     TRL_MAX,
@@ -515,7 +516,7 @@ def csv_import_seeds(
     write to the database (what it writes would vanish on a rollback and be invisible to
     other connections until the commit); the background job keeps the count in the cache.
     """
-    svc.require_member(org=org, by=by)
+    access.require_member(org=org, by=by)
     if org.kind not in ACADEMIC_KINDS:
         report = ImportReport(dry_run=dry_run)
         report.error(0, "", _("研究シーズを登録できるのは大学・研究機関のみです。"))
@@ -539,7 +540,7 @@ def csv_import_needs(
     *, org: Organization, by, file, dry_run: bool, progress: Progress | None = None
 ) -> ImportReport:
     """Import the company's needs from CSV (same rules as `csv_import_seeds`)."""
-    svc.require_member(org=org, by=by)
+    access.require_member(org=org, by=by)
     if org.kind != OrgKind.COMPANY:
         report = ImportReport(dry_run=dry_run)
         report.error(0, "", _("企業ニーズを登録できるのは企業のみです。"))

@@ -30,8 +30,9 @@ from django.db import InterfaceError, OperationalError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from outbox.dispatch import task_named
+from profiles import access
 from profiles.models import ImportJob, Organization
-from profiles.services import catalog as svc
 
 from .csv import ImportReport, csv_count_rows, csv_import_needs, csv_import_seeds
 
@@ -67,10 +68,8 @@ def _decode(content: bytes | str) -> str:
 
 
 def _enqueue(job_id: int) -> None:
-    from profiles.tasks import run_import_job
-
     try:
-        run_import_job.delay(job_id)
+        task_named("profiles.tasks.run_import_job").delay(job_id)
     except Exception:  # the broker is down: say so on the job instead of a page that waits
         logger.exception("could not enqueue import job %s", job_id)
         _finish_failed(job_id, _("バックグラウンド処理を開始できませんでした。"))
@@ -81,7 +80,7 @@ def import_job_create(
     *, org: Organization, by, kind: str, content: bytes | str, file_name: str = ""
 ) -> ImportJob:
     """Store the file on a new pending job and enqueue its run once this transaction commits."""
-    svc.require_member(org=org, by=by)
+    access.require_member(org=org, by=by)
     if kind not in SERVICES:
         raise ValidationError({"kind": [_("不明な値です: %(values)s") % {"values": kind}]})
     text = _decode(content)

@@ -10,8 +10,8 @@ import pytest
 from django.urls import reverse
 
 from cases.models import KpiIndicator
-from cases.selectors import kpi_csv, kpi_figures
 from matching.models import Outcome
+from matching.outcomes import kpi_csv, kpi_figures
 
 pytestmark = pytest.mark.django_db
 

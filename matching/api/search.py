@@ -1,0 +1,81 @@
+"""Semantic search of the seeds the caller may see."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from matching.api.common import (
+    org_summary,
+    validated,
+)
+from matching.services.search import search_seeds
+from profiles.choices import TRL_MAX, TRL_MIN, CollaborationMode, Region
+
+
+class SearchQuery(serializers.Serializer):
+    q = serializers.CharField(max_length=1000)
+    field = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    region = serializers.ChoiceField(choices=Region.choices, required=False, allow_blank=True)
+    trl_min = serializers.IntegerField(min_value=TRL_MIN, max_value=TRL_MAX, required=False)
+    trl_max = serializers.IntegerField(min_value=TRL_MIN, max_value=TRL_MAX, required=False)
+    mode = serializers.ChoiceField(
+        choices=CollaborationMode.choices, required=False, allow_blank=True
+    )
+    limit = serializers.IntegerField(min_value=1, max_value=100, default=20)
+
+    def validate_q(self, value: str) -> str:
+        if not value.strip():
+            raise serializers.ValidationError(_("検索語を入力してください。"))
+        return value.strip()
+
+    def validate(self, attrs):
+        low, high = attrs.get("trl_min"), attrs.get("trl_max")
+        if low is not None and high is not None and low > high:
+            raise serializers.ValidationError(
+                {"trl_min": [_("TRL の下限は上限以下にしてください。")]}
+            )
+        return attrs
+
+
+class SeedSearchView(APIView):
+    @extend_schema(parameters=[SearchQuery], responses=OpenApiTypes.OBJECT)
+    def get(self, request):
+        query = validated(SearchQuery, request.query_params)
+        # Imported here: the search service loads the embedder stack, which the rest of the
+        # API does not need.
+
+        hits = search_seeds(
+            user=request.user,
+            text=query["q"],
+            field=query.get("field") or None,
+            region=query.get("region") or None,
+            trl_min=query.get("trl_min"),
+            trl_max=query.get("trl_max"),
+            mode=query.get("mode") or None,
+            limit=query["limit"],
+        )
+        results = [
+            {
+                "seed": {
+                    "id": hit.seed.pk,
+                    "key": hit.seed.key,
+                    "title": hit.seed.title,
+                    "summary": hit.seed.summary,
+                    "keywords": hit.seed.keywords,
+                    "field": hit.seed.field,
+                    "trl": hit.seed.trl,
+                    "collaboration_modes": hit.seed.collaboration_modes,
+                    "organization": org_summary(hit.seed.organization),
+                },
+                "score": float(hit.score),
+                "signals": {k: float(v) for k, v in (hit.signals or {}).items()},
+                "shared_terms": list(hit.shared_terms or []),
+            }
+            for hit in hits
+        ]
+        return Response({"count": len(results), "results": results})

@@ -1,0 +1,143 @@
+"""Every form of the matching pages: search, a side's answer, an outcome, a coordinator's review."""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from matching.models.feedback import (
+    AgreementType,
+    CrossAppointmentDirection,
+    Decision,
+    DeclineReason,
+)
+from matching.services import proposals as proposal_services
+from profiles.choices import TRL_MAX, TRL_MIN, CollaborationMode, Region
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(
+        label=_("探している技術"),
+        max_length=500,
+        required=False,
+        widget=forms.TextInput(
+            attrs={"placeholder": _("例: 全固体電池の固体電解質 / solid-state battery")}
+        ),
+    )
+    field = forms.CharField(label=_("分野"), max_length=100, required=False)
+    region = forms.ChoiceField(
+        label=_("地域"), choices=[("", _("全国")), *Region.choices], required=False
+    )
+    trl_min = forms.TypedChoiceField(
+        label=_("TRL 下限"),
+        choices=[("", "—"), *[(str(i), str(i)) for i in range(TRL_MIN, TRL_MAX + 1)]],
+        coerce=int,
+        empty_value=None,
+        required=False,
+    )
+    trl_max = forms.TypedChoiceField(
+        label=_("TRL 上限"),
+        choices=[("", "—"), *[(str(i), str(i)) for i in range(TRL_MIN, TRL_MAX + 1)]],
+        coerce=int,
+        empty_value=None,
+        required=False,
+    )
+    mode = forms.ChoiceField(
+        label=_("連携形態"),
+        choices=[("", _("すべて")), *CollaborationMode.choices],
+        required=False,
+    )
+
+    def clean_q(self) -> str:
+        q = self.cleaned_data["q"]
+        if "\x00" in q:
+            raise ValidationError(_("使用できない文字 (NUL) が含まれています。"))
+        return q.strip()
+
+    def clean(self):
+        data = super().clean()
+        lo, hi = data.get("trl_min"), data.get("trl_max")
+        if lo is not None and hi is not None and lo > hi:
+            self.add_error("trl_max", _("TRLの上限は下限以上にしてください。"))
+        return data
+
+
+class RespondForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("回答"), choices=Decision.choices, widget=forms.RadioSelect
+    )
+    reason = forms.ChoiceField(
+        label=_("辞退の理由"),
+        choices=[("", "---------"), *DeclineReason.choices],
+        required=False,
+    )
+    comment = forms.CharField(
+        label=_("コメント (任意)"),
+        max_length=proposal_services.COMMENT_MAX,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("decision") == Decision.DECLINED and not data.get("reason"):
+            self.add_error("reason", _("辞退の理由を選択してください。"))
+        if "\x00" in (data.get("comment") or ""):
+            self.add_error("comment", _("使用できない文字 (NUL) が含まれています。"))
+        return data
+
+
+class OutcomeForm(forms.Form):
+    agreement_type = forms.ChoiceField(label=_("契約の種類"), choices=AgreementType.choices)
+    amount_yen = forms.IntegerField(
+        label=_("金額 (円、契約全体)"), min_value=0, max_value=10**15, initial=0
+    )
+    duration_years = forms.IntegerField(label=_("期間 (年)"), min_value=1, max_value=50, initial=1)
+    fiscal_year = forms.IntegerField(
+        label=_("契約年度"), min_value=2000, max_value=2100, required=False
+    )
+    cross_appointment_direction = forms.ChoiceField(
+        label=_("クロスアポイントメントの方向"),
+        choices=[("", "---------"), *CrossAppointmentDirection.choices],
+        required=False,
+    )
+    cross_appointment_count = forms.IntegerField(
+        label=_("クロスアポイントメントの人数"), min_value=0, max_value=1000, required=False
+    )
+    note = forms.CharField(
+        label=_("メモ"), max_length=5000, required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("agreement_type") == AgreementType.CROSS_APPOINTMENT:
+            if not data.get("cross_appointment_direction"):
+                self.add_error(
+                    "cross_appointment_direction",
+                    _("クロスアポイントメントの方向を選択してください。"),
+                )
+        elif data.get("cross_appointment_direction"):
+            self.add_error(
+                "cross_appointment_direction",
+                _("方向はクロスアポイントメントの場合のみ指定できます。"),
+            )
+        if "\x00" in (data.get("note") or ""):
+            self.add_error("note", _("使用できない文字 (NUL) が含まれています。"))
+        return data
+
+    def service_kwargs(self) -> dict:
+        d = dict(self.cleaned_data)
+        d["cross_appointment_count"] = d.get("cross_appointment_count") or 0
+        return d
+
+
+class ReviewForm(forms.Form):
+    action = forms.ChoiceField(choices=[("approve", "approve"), ("suppress", "suppress")])
+    note = forms.CharField(label=_("メモ"), max_length=5000, required=False)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("action") == "suppress" and not (data.get("note") or "").strip():
+            self.add_error("note", _("見送りの理由を入力してください。"))
+        return data

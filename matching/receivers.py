@@ -1,0 +1,37 @@
+"""What the matcher adds to the domain, connected in `MatchingConfig.ready()`.
+
+- A changed seed, need, investor profile or venture (`profiles.signals.catalog_row_changed`)
+  is (re-)embedded and re-matched in the background: the receiver only enqueues.
+- The two parties of an introduced proposal may read each other's confidential details
+  (`profiles.access.register_confidential_grant`).
+"""
+
+from __future__ import annotations
+
+from django.db.models import Exists, OuterRef
+
+from outbox.dispatch import enqueue
+from profiles import access
+from profiles.models import Need, Organization, Seed
+from profiles.signals import catalog_row_changed
+
+
+def embed_changed_row(sender, *, kind: str, object_id: int, **kwargs) -> None:
+    enqueue("matching.tasks.embed_subject", kind, object_id)
+
+
+def introduction_grant(*, model: type, org: Organization) -> Exists | None:
+    """Seeds and needs of a proposal that introduced `org` to their owner."""
+    from matching.models import Proposal
+
+    introduced = Proposal.objects.filter(introduced_at__isnull=False)
+    if model is Seed:
+        return Exists(introduced.filter(seed=OuterRef("pk"), need__organization=org))
+    if model is Need:
+        return Exists(introduced.filter(need=OuterRef("pk"), seed__organization=org))
+    return None
+
+
+def connect() -> None:
+    catalog_row_changed.connect(embed_changed_row, dispatch_uid="matching.embed_changed_row")
+    access.register_confidential_grant(introduction_grant)

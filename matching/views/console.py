@@ -1,0 +1,165 @@
+"""The coordinator console: review queue, match-quality dashboard, rebuild with progress."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
+
+from matching import selectors
+from matching.forms import ReviewForm
+from matching.models import InvestorMatch, MatchRun
+from matching.models.feedback import DeclineReason
+from matching.models.results import ProposalStatus
+from matching.services import proposals as proposal_services
+from matching.services.metrics import admin_metrics
+from matching.services.refresh import match_all
+from profiles.access import require_coordinator
+
+
+@login_required
+def console_queue(request: HttpRequest) -> HttpResponse:
+    require_coordinator(request)
+    errors: dict[str, dict] = {}
+    if request.method == "POST":
+        kind = request.POST.get("kind")
+        if kind == "partnership":
+            obj = get_object_or_404(selectors.partnership_review_queue(), pk=_int(request.POST))
+        else:
+            obj = get_object_or_404(selectors.admin_review_queue(), pk=_int(request.POST))
+        form = ReviewForm(request.POST)
+        if form.is_valid():
+            action, note = form.cleaned_data["action"], form.cleaned_data["note"]
+            try:
+                if kind == "partnership":
+                    if action == "approve":
+                        proposal_services.partnership_approve(
+                            partnership=obj, by=request.user, note=note
+                        )
+                    else:
+                        proposal_services.partnership_suppress(
+                            partnership=obj, by=request.user, note=note
+                        )
+                elif action == "approve":
+                    proposal_services.proposal_approve(proposal=obj, by=request.user, note=note)
+                else:
+                    proposal_services.proposal_suppress(proposal=obj, by=request.user, note=note)
+            except ValidationError as exc:
+                for message in exc.messages:
+                    messages.error(request, message)
+            else:
+                messages.success(
+                    request,
+                    _("承認しました。両者に提示されます。")
+                    if action == "approve"
+                    else _("見送りました。"),
+                )
+                return redirect("console_queue")
+        errors[f"{kind}-{obj.pk}"] = form.errors
+    queue = selectors.admin_review_queue()
+    page = Paginator(queue, 20).get_page(request.GET.get("page"))
+    rows = [
+        {
+            "p": p,
+            "signals": p.signals or (p.explanation or {}).get("signals"),
+            "errors": errors.get(f"proposal-{p.pk}"),
+        }
+        for p in page.object_list
+    ]
+    partnerships = [
+        {
+            "pp": pp,
+            "links": selectors.partnership_links(user=request.user, partnership=pp, limit=5),
+            "errors": errors.get(f"partnership-{pp.pk}"),
+        }
+        for pp in selectors.partnership_review_queue()[:10]
+    ]
+    return render(
+        request,
+        "console/queue.html",
+        {
+            "page": page,
+            "rows": rows,
+            "total": queue.count(),
+            "partnerships": partnerships,
+            "nav_active": "console_queue",
+        },
+    )
+
+
+def _int(data) -> int:
+    try:
+        value = int(data.get("id", ""))
+    except (TypeError, ValueError):
+        return 0
+    return value if 0 < value < 2**63 else 0
+
+
+@login_required
+def console_quality(request: HttpRequest) -> HttpResponse:
+    require_coordinator(request)
+    metrics = admin_metrics()
+    period = request.GET.get("period") if request.GET.get("period") in {"week", "month"} else "week"
+    regions = metrics.get("regions") or []
+    top_share = max([r.get("exposure_share") or 0 for r in regions] + [0]) or 1
+    for r in regions:
+        r["bar"] = round(100 * (r.get("exposure_share") or 0) / top_share, 1)
+    decline_labels = dict(DeclineReason.choices)
+    last_run = MatchRun.objects.order_by("-created_at", "-id").first()
+    # The page resumes following a run still in progress (or the one just started).
+    requested = request.GET.get("run", "")
+    if requested.isdigit() and len(requested) < 19:
+        poll_run = int(requested)
+    elif last_run is not None and last_run.status in (
+        MatchRun.Status.PENDING,
+        MatchRun.Status.RUNNING,
+    ):
+        poll_run = last_run.pk
+    else:
+        poll_run = ""
+    evaluation = metrics.get("evaluation")
+    return render(
+        request,
+        "console/quality.html",
+        {
+            "m": metrics,
+            "period": period,
+            "rates_series": metrics["series"][period],
+            "score_distribution": metrics.get("score_distribution") or {},
+            "regions": regions,
+            "declines": [
+                {"reason": decline_labels.get(k, k or "—"), "count": v}
+                for k, v in (metrics.get("decline_reasons") or {}).items()
+            ],
+            "evaluation_metrics": sorted((evaluation or {}).get("metrics", {}).items()),
+            "last_run": last_run,
+            "poll_run": poll_run,
+            "embedder": settings.MATCHING_EMBEDDER,
+            "recent_introduced": selectors.proposals_for(user=request.user)
+            .filter(status=ProposalStatus.INTRODUCED)
+            .order_by("-introduced_at")[:10],
+            "deal_flow_count": InvestorMatch.objects.count(),
+            "nav_active": "console_quality",
+        },
+    )
+
+
+@login_required
+@require_POST
+def console_rebuild(request: HttpRequest) -> HttpResponse:
+    """Fallback without JavaScript: start the rebuild and come back to the dashboard.
+
+    The page's button posts to the API (`POST /api/admin/match-runs/`) and follows the run's
+    progress through `GET /api/admin/match-runs/<id>/`; this form does the same start.
+    """
+    require_coordinator(request)
+    run = match_all(sync=False, by=request.user)
+    messages.success(request, _("全件再計算を開始しました (#%(id)s)。") % {"id": run.pk})
+    return redirect(f"{reverse('console_quality')}?run={run.pk}")

@@ -1,0 +1,86 @@
+"""Members of the caller's organisation; managers add and remove them."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext_lazy as _
+from rest_framework import mixins, serializers, viewsets
+
+from profiles import access
+from profiles.api.base import (
+    ID_REGEX,
+    Pagination,
+)
+from profiles.choices import (
+    MemberRole,
+)
+from profiles.models import (
+    Membership,
+)
+from profiles.selectors import catalog as sel
+from profiles.services import organizations as org_svc
+
+
+class MemberSerializer(serializers.ModelSerializer):
+    username = serializers.RegexField(r"^[\w.@+-]+\Z", max_length=150, source="user.username")
+    email = serializers.EmailField(max_length=254, source="user.email", required=False)
+    first_name = serializers.CharField(
+        max_length=150, source="user.first_name", required=False, allow_blank=True
+    )
+    last_name = serializers.CharField(
+        max_length=150, source="user.last_name", required=False, allow_blank=True
+    )
+    password = serializers.CharField(
+        max_length=128, write_only=True, style={"input_type": "password"}
+    )
+    role = serializers.ChoiceField(choices=MemberRole.choices, default=MemberRole.STAFF)
+
+    class Meta:
+        model = Membership
+        fields = [
+            "id",
+            "username",
+            "email",
+            "first_name",
+            "last_name",
+            "password",
+            "role",
+            "created_at",
+        ]
+        read_only_fields = ["id", "created_at"]
+
+
+class MemberViewSet(
+    mixins.ListModelMixin,
+    mixins.CreateModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.DestroyModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Members of the caller's organisation; managers add and remove them."""
+
+    serializer_class = MemberSerializer
+    pagination_class = Pagination
+    lookup_value_regex = ID_REGEX
+
+    def get_queryset(self):
+        org = access.org_of(self.request.user)
+        if org is None:
+            return Membership.objects.none()
+        return sel.members_of(org=org)
+
+    def perform_create(self, serializer):
+        org = access.org_of(self.request.user)
+        if org is None:
+            raise PermissionDenied(_("所属組織がありません。"))
+        d = serializer.validated_data
+        user = d.get("user", {})
+        serializer.instance = org_svc.member_add(
+            org=org,
+            by=self.request.user,
+            user_data={**user, "password": d["password"]},
+            role=d["role"],
+        )
+
+    def perform_destroy(self, instance):
+        org_svc.member_remove(membership=instance, by=self.request.user)
