@@ -36,6 +36,7 @@ test: venv
 lint: venv
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 	env -u CELERY_BROKER_URL -u REDIS_URL $(PY) manage.py makemigrations --check --dry-run
 	env -u CELERY_BROKER_URL -u REDIS_URL $(PY) manage.py spectacular --validate --fail-on-warn --file /dev/null
 

@@ -250,7 +250,7 @@ def measure_embedding(embedder, n_texts: int) -> dict:
 
 
 def _engine_scorer():
-    """H2's engine scoring (`score_needs`) if importable; else None and the reason."""
+    """The engine's scoring (`score_needs`) if importable; else None and the reason."""
     try:
         from matching.engine.scoring import NeedRow, SeedSet, score_needs, weights_from
     except ImportError as exc:

@@ -277,6 +277,14 @@ MATCHING_PROPOSALS_PER_NEED = _env_int("MATCHING_PROPOSALS_PER_NEED", 3)
 MATCHING_SCORES_PER_NEED = _env_int("MATCHING_SCORES_PER_NEED", 50)
 MATCHING_CHUNK_SIZE = _env_int("MATCHING_CHUNK_SIZE", 50)
 MATCHING_PARTNER_READINESS_WEIGHT = _env_float("MATCHING_PARTNER_READINESS_WEIGHT", 0.2)
+# Organisation-to-organisation partners kept per company, investors ranked per venture.
+MATCHING_PARTNERS_PER_COMPANY = _env_int("MATCHING_PARTNERS_PER_COMPANY", 50)
+MATCHING_INVESTORS_PER_VENTURE = _env_int("MATCHING_INVESTORS_PER_VENTURE", 100)
+# A changed seed re-scores the needs nearest to it (and those that list it): at most this many.
+MATCHING_INCREMENTAL_NEEDS = _env_int("MATCHING_INCREMENTAL_NEEDS", 200)
+# The stale sweep starts one chunked rebuild instead of incremental refreshes above this many
+# changed seeds and needs (a bulk import).
+MATCHING_SWEEP_REBUILD_ABOVE = _env_int("MATCHING_SWEEP_REBUILD_ABOVE", 50)
 MATCHING_EXPOSURE_FAIR_SHARE = _env_float("MATCHING_EXPOSURE_FAIR_SHARE", 2.0)
 MATCHING_EXPOSURE_PENALTY = _env_float("MATCHING_EXPOSURE_PENALTY", 0.5)
 # Weights learned from coordinator-confirmed feedback replace the defaults only when asked.
@@ -284,7 +292,14 @@ MATCHING_EXPOSURE_PENALTY = _env_float("MATCHING_EXPOSURE_PENALTY", 0.5)
 MATCHING_SEARCH_CHECK_SECONDS = _env_float("MATCHING_SEARCH_CHECK_SECONDS", 2.0)
 MATCHING_USE_LEARNED_WEIGHTS = _env_bool("MATCHING_USE_LEARNED_WEIGHTS", False)
 MATCHING_LEARN_MIN_LABELS = _env_int("MATCHING_LEARN_MIN_LABELS", 30)
-for _name in ("MATCHING_PROPOSALS_PER_NEED", "MATCHING_SCORES_PER_NEED", "MATCHING_CHUNK_SIZE"):
+for _name in (
+    "MATCHING_PROPOSALS_PER_NEED",
+    "MATCHING_SCORES_PER_NEED",
+    "MATCHING_CHUNK_SIZE",
+    "MATCHING_PARTNERS_PER_COMPANY",
+    "MATCHING_INVESTORS_PER_VENTURE",
+    "MATCHING_INCREMENTAL_NEEDS",
+):
     if globals()[_name] < 1:
         raise ImproperlyConfigured(f"{_name} must be at least 1")
 # Overrides of the scoring weights as JSON, e.g. MATCHING_WEIGHTS='{"semantic": 1.0, "trl": 0.05}';

@@ -1,8 +1,8 @@
 """Celery tasks of the matcher: each takes ids, calls one service, and is safe to run twice.
 
-- `embed_subject(kind, id)`: after a seed/need/investor profile/venture is saved (enqueued on
-  commit by profiles.services.catalog); embeds it if its text or the model changed, then
-  enqueues `refresh_matches_for`.
+- `embed_subject(kind, id)`: after a seed/need/investor profile/venture is saved (the domain's
+  `catalog_row_changed` signal, connected in matching/receivers.py); embeds it if its text or
+  the model changed, then enqueues `refresh_matches_for`.
 - `refresh_matches_for(kind, id)`: the incremental refresh of what depends on that row.
 - `rebuild_all(run_id)`: embeds everything stale and fans the needs out in chunks
   (`match_all_chunk`); the chunk that completes the run computes proposals, partnerships and
@@ -22,18 +22,11 @@ import logging
 from celery import group, shared_task
 from celery.signals import worker_process_init
 from django.db import InterfaceError, OperationalError, transaction
+from kombu.exceptions import OperationalError as KombuOperationalError
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 
 logger = logging.getLogger(__name__)
-
-try:  # kombu is Celery's own dependency; redis only when the broker is Redis
-    from kombu.exceptions import OperationalError as KombuOperationalError
-except ImportError:  # pragma: no cover
-    KombuOperationalError = OperationalError
-try:
-    from redis.exceptions import ConnectionError as RedisConnectionError
-    from redis.exceptions import TimeoutError as RedisTimeoutError
-except ImportError:  # pragma: no cover
-    RedisConnectionError = RedisTimeoutError = OperationalError
 
 TRANSIENT = (
     OperationalError,

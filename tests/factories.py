@@ -86,7 +86,7 @@ def make_venture(*, org: Organization | None = None, **kw) -> Venture:
 
 
 def make_readiness(*, org: Organization | None = None, **kw):
-    """A readiness profile (H5); rates and flags overridable by keyword."""
+    """A readiness profile; rates and flags overridable by keyword."""
     import datetime
 
     from profiles.models import ReadinessProfile

@@ -14,6 +14,7 @@ from collections import defaultdict
 from pathlib import Path
 
 import numpy as np
+from django.conf import settings
 from django.db import transaction
 
 from matching.engine.aggregation import OrgLink, organisation_links, partnerships
@@ -33,16 +34,15 @@ from matching.models import (
 from matching.models.feedback import Decision, DeclineReason
 from matching.models.results import ProposalStatus
 from profiles.models import Need, Organization, Seed, Venture
+from profiles.selectors.readiness import readiness_scores
 
+from .corpus import Corpus, need_row
 from .embedding import SUBJECTS, get_embedder, matchable, subject_text, vectors_load
-from .refresh import (
+from .weights import (
     LEARNED_WEIGHTS_NAME,
-    Corpus,
-    _readiness,
     active_investor_weights,
     active_weights,
-    need_row,
-    partner_readiness_weight,
+    configured_weights,
 )
 
 
@@ -197,8 +197,8 @@ def rankings_in_memory(
     table = partnerships(
         links_by_need,
         {n.id: n.organization_id for n in needs},
-        readiness=_readiness(academic_ids),
-        readiness_weight=partner_readiness_weight(),
+        readiness=readiness_scores(org_ids=academic_ids),
+        readiness_weight=settings.MATCHING_PARTNER_READINESS_WEIGHT,
     )
     partner = {org_key[c]: [org_key[p.org_id] for p in ps] for c, ps in table.items()}
     investors = [i for i in matchable("investor") if i.id in vectors["investor"]]
@@ -336,20 +336,12 @@ def feedback_labels() -> tuple[list[dict], list[int]]:
 def weights_learn(*, min_labels: int | None = None) -> dict | None:
     """Fit weights on the feedback once there are enough labels; stored as an
     EvaluationResult (used when MATCHING_USE_LEARNED_WEIGHTS is on). None when too few."""
-    from django.conf import settings
-
-    min_labels = min_labels or int(getattr(settings, "MATCHING_LEARN_MIN_LABELS", 30))
+    min_labels = min_labels or settings.MATCHING_LEARN_MIN_LABELS
     features, labels = feedback_labels()
     learned = learn_weights(
         features,
         labels,
-        base=weights_from(
-            {
-                k: v
-                for k, v in (getattr(settings, "MATCHING_WEIGHTS", {}) or {}).items()
-                if k in DEFAULT_WEIGHTS
-            }
-        ),
+        base=weights_from(configured_weights()),
         min_labels=min_labels,
     )
     if learned is None:

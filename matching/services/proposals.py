@@ -41,16 +41,12 @@ from matching.models.feedback import (
     DeclineReason,
 )
 from matching.models.results import ProposalStatus
-from matching.selectors import org_of, side_of
+from matching.selectors import side_of
+from profiles.access import org_of, require_coordinator_user
 from profiles.models import Venture
 
 COMMENT_MAX = 5000
 NOTE_MAX = 5000
-
-
-def _require_staff(by) -> None:
-    if by is None or not by.is_authenticated or not by.is_staff:
-        raise PermissionDenied(_("この操作はコーディネーター(管理者)のみ行えます。"))
 
 
 def _clean_text(value, *, field: str, max_length: int, required: bool = False) -> str:
@@ -74,7 +70,7 @@ def _clean_text(value, *, field: str, max_length: int, required: bool = False) -
 
 
 def _review(obj, *, by, note: str, to: str, allowed_from: tuple[str, ...]):
-    _require_staff(by)
+    require_coordinator_user(by)
     if obj.status not in allowed_from:
         raise ValidationError(
             {

@@ -44,9 +44,11 @@ from profiles.access import org_of
 from profiles.choices import ApprovalStatus, PublicationStatus
 from profiles.models import Organization, Seed
 from profiles.selectors.catalog import seeds_visible_to
+from profiles.selectors.readiness import readiness_scores
 
+from .corpus import COMMITTED, Corpus
 from .embedding import get_embedder, vectors_embed, vectors_load
-from .refresh import COMMITTED, Corpus, _readiness, active_weights
+from .weights import active_weights
 
 MAX_LIMIT = 100
 # Visible seeds without a stored vector (just published, embedding not run yet) are embedded
@@ -187,7 +189,7 @@ def _soft_refresh(cached: SearchCorpus, soft_key: tuple) -> SearchCorpus:
         .values_list("seed_id", "n")
     )
     used = np.array([committed.get(int(i), 0) for i in seeds.ids], dtype=cached.capacity.dtype)
-    readiness = _readiness(set(seeds.org_ids.tolist()))
+    readiness = readiness_scores(org_ids=set(seeds.org_ids.tolist()))
     fresh = dataclasses.replace(
         seeds,
         capacity_left=cached.capacity - used,
@@ -231,14 +233,6 @@ def search_corpus(*, model_id: str | None = None) -> SearchCorpus:
         elif cached.soft_key != soft or now - cached.refreshed >= SOFT_REFRESH_SECONDS:
             cached = _soft_refresh(cached, soft)
         cached.checked = time.monotonic()
-        _cache[model_id] = cached
-    return cached
-    with _lock:
-        cached = _cache.get(model_id)
-        if cached is None or cached.key != key:
-            cached = _corpus_build(model_id, key, soft)
-        elif cached.soft_key != soft or time.monotonic() - cached.refreshed >= SOFT_REFRESH_SECONDS:
-            cached = _soft_refresh(cached, soft)
         _cache[model_id] = cached
     return cached
 

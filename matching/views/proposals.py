@@ -3,8 +3,6 @@ introduction page with the outcome form (the two parties only)."""
 
 from __future__ import annotations
 
-import logging
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -24,8 +22,6 @@ from profiles.access import require_org
 from profiles.choices import OrgKind
 from profiles.forms import apply_service_errors
 from profiles.services.estimator import estimate_for_need
-
-logger = logging.getLogger(__name__)
 
 
 @login_required
@@ -66,15 +62,6 @@ def proposal_inbox(request: HttpRequest) -> HttpResponse:
             "nav_active": "proposals",
         },
     )
-
-
-def _price_estimate(proposal):
-    """The fair-price estimate at the university's rates next to the need's budget."""
-    try:
-        return estimate_for_need(org=proposal.seed.organization, need=proposal.need)
-    except Exception:  # a hint on this page: never break the proposal for it
-        logger.exception("price estimate failed for proposal %s", proposal.pk)
-        return None
 
 
 @login_required
@@ -128,7 +115,7 @@ def proposal_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "signals": proposal.signals or (proposal.explanation or {}).get("signals"),
             "company_visible": access.company_visible(user=request.user, need=proposal.need),
-            "estimate": _price_estimate(proposal),
+            "estimate": estimate_for_need(org=proposal.seed.organization, need=proposal.need),
             "nav_active": "proposals",
         },
     )

@@ -27,7 +27,6 @@ from profiles.models import Organization, ReadinessProfile, TrackRecord
 from profiles.selectors.catalog import needs_visible_to
 from profiles.selectors.readiness import (
     ORDERINGS,
-    Assessment,
     academic_orgs_visible_to,
     cross_appointment_researchers,
     readiness_comparison,
@@ -35,6 +34,7 @@ from profiles.selectors.readiness import (
     readiness_history,
     readiness_list,
 )
+from profiles.selectors.readiness_rules import Assessment
 from profiles.services.estimator import estimate_price
 from profiles.services.readiness import (
     PROFILE_EDITABLE_FIELDS,

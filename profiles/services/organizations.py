@@ -3,7 +3,7 @@
 A new organisation registers itself (pending) with its first user as manager; a platform admin
 (coordinator, `user.is_staff`) approves or rejects it. The region is always derived from the
 prefecture here, never taken from the client. Permission checks live in the services so that the
-API, the pages and the admin all apply the same rules.
+API, the pages and the admin all apply the same rules; who may do what is `profiles.access`.
 """
 
 from __future__ import annotations
@@ -12,11 +12,12 @@ import secrets
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from profiles.access import require_coordinator_user, require_manager
 from profiles.choices import ApprovalStatus, MemberRole, OrgKind, region_for_prefecture
 from profiles.models import Membership, Organization
 
@@ -29,28 +30,6 @@ ORGANIZATION_EDITABLE_FIELDS = (
     "description",
     "contact_email",
 )
-
-
-def _membership(user) -> Membership | None:
-    if user is None or not getattr(user, "is_authenticated", False):
-        return None
-    try:
-        return user.membership
-    except Membership.DoesNotExist:
-        return None
-
-
-def _require_manager(*, org: Organization, by) -> None:
-    if getattr(by, "is_staff", False):
-        return
-    m = _membership(by)
-    if m is None or m.organization_id != org.id or not m.is_manager:
-        raise PermissionDenied(_("この組織の管理者のみが行えます。"))
-
-
-def _require_coordinator(by) -> None:
-    if not getattr(by, "is_staff", False):
-        raise PermissionDenied(_("プラットフォーム管理者のみが行えます。"))
 
 
 def organization_generate_key(*, name_en: str = "", kind: str = "") -> str:
@@ -108,7 +87,7 @@ def organization_register(*, data: dict, user_data: dict) -> Organization:
 
 @transaction.atomic
 def organization_approve(*, org: Organization, by) -> Organization:
-    _require_coordinator(by)
+    require_coordinator_user(by)
     org.approval_status = ApprovalStatus.APPROVED
     org.save(update_fields=["approval_status", "updated_at"])
     return org
@@ -116,7 +95,7 @@ def organization_approve(*, org: Organization, by) -> Organization:
 
 @transaction.atomic
 def organization_reject(*, org: Organization, by) -> Organization:
-    _require_coordinator(by)
+    require_coordinator_user(by)
     org.approval_status = ApprovalStatus.REJECTED
     org.save(update_fields=["approval_status", "updated_at"])
     return org
@@ -125,7 +104,7 @@ def organization_reject(*, org: Organization, by) -> Organization:
 @transaction.atomic
 def organization_update(*, org: Organization, by, data: dict) -> Organization:
     """Edit the organisation's profile (managers only); the region follows the prefecture."""
-    _require_manager(org=org, by=by)
+    require_manager(org=org, by=by)
     changed = []
     for name in ORGANIZATION_EDITABLE_FIELDS:
         if name in data and getattr(org, name) != data[name]:
@@ -144,7 +123,7 @@ def organization_update(*, org: Organization, by, data: dict) -> Organization:
 @transaction.atomic
 def member_add(*, org: Organization, by, user_data: dict, role: str = MemberRole.STAFF):
     """A manager adds a user (a new account) to their organisation as staff or manager."""
-    _require_manager(org=org, by=by)
+    require_manager(org=org, by=by)
     if role not in MemberRole.values:
         raise ValidationError({"role": [_("不明な役割です。")]})
     user = _create_user(user_data=user_data)
@@ -155,7 +134,7 @@ def member_add(*, org: Organization, by, user_data: dict, role: str = MemberRole
 def member_remove(*, membership: Membership, by) -> None:
     """A manager removes a member; the last manager of an organisation cannot be removed."""
     org = membership.organization
-    _require_manager(org=org, by=by)
+    require_manager(org=org, by=by)
     if (
         membership.is_manager
         and not org.memberships.filter(role=MemberRole.MANAGER).exclude(pk=membership.pk).exists()

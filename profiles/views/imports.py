@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -226,7 +226,7 @@ def _field_label(name: str, model: type = Seed) -> str:
         return str({"researchers": _("研究者"), "patents": _("特許")}[name])
     try:
         return str(model._meta.get_field(name).verbose_name)
-    except Exception:  # a column the model does not have: show its name
+    except FieldDoesNotExist:  # a column the model does not have: show its name
         return name
 
 

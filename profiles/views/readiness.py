@@ -23,15 +23,17 @@ from profiles.choices import ACADEMIC_KINDS, Region
 from profiles.forms import EstimateForm, ReadinessForm, TrackRecordForm
 from profiles.models import ReadinessProfile, TrackRecord
 from profiles.selectors.readiness import (
-    DAYS_TO_CONTRACT_THRESHOLD,
-    INDIRECT_RATE_THRESHOLD,
     ORDERINGS,
-    PILLARS,
     cross_appointment_researchers,
     readiness_comparison,
     readiness_for,
     readiness_history,
     readiness_list,
+)
+from profiles.selectors.readiness_rules import (
+    DAYS_TO_CONTRACT_THRESHOLD,
+    INDIRECT_RATE_THRESHOLD,
+    PILLARS,
 )
 from profiles.services.estimator import estimate_price
 from profiles.services.readiness import (

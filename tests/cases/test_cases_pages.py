@@ -54,6 +54,6 @@ def test_the_dashboard_and_readiness_rules_are_translated_to_english(client):
     html = client.get(reverse("cases_list"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Osaka University IFReC × Chugai Pharmaceutical comprehensive agreement" in html
     with translation.override("en"):
-        from profiles.selectors.readiness import PILLARS
+        from profiles.selectors.readiness_rules import PILLARS
 
         assert str(PILLARS[1].criteria[0].label) == "Indirect cost rate of 30% or more"

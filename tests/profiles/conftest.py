@@ -10,12 +10,6 @@ from tests.factories import make_org, make_user
 
 
 @pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    # The factories create many users; PBKDF2 would dominate the run time of these tests.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture(autouse=True)
 def _no_embedding(monkeypatch):
     """Record the embedding the matcher is asked for (on commit) instead of running it (these
     tests are about the catalog); tests that need the calls read `embed_calls`."""

@@ -1,4 +1,4 @@
-"""Fixtures of the page tests: a hashing embedder for speed, and headless Chromium (Debian's
+"""Fixtures of the page tests: headless Chromium (Debian's
 /usr/bin/chromium, never a downloaded browser) driven by Playwright against `live_server`.
 
 Playwright's sync API runs an event loop in the test thread; Django refuses ORM calls from a
@@ -25,18 +25,6 @@ CHROMIUM_ARGS = [
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 375, "height": 740}
 PASSWORD = "pass-Sangaku-2026"  # tests.factories.make_user's default
-
-
-@pytest.fixture
-def hashing_embedder(settings):
-    """The fast lexical embedder for every matching call of the test (and the live server)."""
-    from matching.services.embedding import reset_embedder
-
-    settings.MATCHING_EMBEDDER = "hashing"
-    settings.MATCHING_MODEL = ""
-    reset_embedder()
-    yield
-    reset_embedder()
 
 
 @pytest.fixture(scope="session")

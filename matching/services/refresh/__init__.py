@@ -13,40 +13,15 @@ Everything here reads vectors of the active model only and writes:
 Per-need writes lock the need row, so two deliveries of the same task serialise instead of
 racing on the unique constraints, and both leave the same rows.
 
-The package: `corpus` (knobs and the seed corpus), `needs` (seed/organisation rankings and
-proposals), `partners`, `investors`, `runs` (incremental refresh, full rebuild, stale sweep);
-every name stays importable from `matching.services.refresh`.
+The package: `needs` (seed/organisation rankings and proposals), `partners`, `investors`,
+`runs` (incremental refresh, full rebuild, stale sweep). The seed corpus is in
+`matching.services.corpus`, the weights in `matching.services.weights`.
 """
 
-from .corpus import (
-    COMMITTED,
-    LEARNED_WEIGHTS_NAME,
-    Corpus,
-    _readiness,
-    _setting,
-    active_investor_weights,
-    active_weights,
-    chunk_size,
-    need_row,
-    partner_readiness_weight,
-    proposals_per_need,
-    scores_per_need,
-    seed_corpus,
-)
-from .investors import (
-    _reference_vectors,
-    investor_matches_refresh,
-)
-from .needs import (
-    needs_score,
-    proposals_assign,
-)
-from .partners import (
-    partnerships_refresh,
-)
+from .investors import investor_matches_refresh
+from .needs import needs_score, proposals_assign
+from .partners import partnerships_refresh
 from .runs import (
-    _chunks,
-    _needs_near_seed,
     match_all,
     match_run_chunk,
     match_run_fail,
@@ -58,31 +33,15 @@ from .runs import (
 )
 
 __all__ = [
-    "COMMITTED",
-    "Corpus",
-    "LEARNED_WEIGHTS_NAME",
-    "_chunks",
-    "_needs_near_seed",
-    "_readiness",
-    "_reference_vectors",
-    "_setting",
-    "active_investor_weights",
-    "active_weights",
-    "chunk_size",
     "investor_matches_refresh",
     "match_all",
     "match_run_chunk",
     "match_run_fail",
     "match_run_finish",
     "match_run_start",
-    "need_row",
     "needs_score",
-    "partner_readiness_weight",
     "partnerships_refresh",
     "proposals_assign",
-    "proposals_per_need",
-    "scores_per_need",
-    "seed_corpus",
     "stale_refresh",
     "subject_embed",
     "subject_refresh",

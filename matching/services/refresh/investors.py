@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+from django.conf import settings
 from django.db import transaction
 
 from matching.engine.investors import InvestorSet, VentureRow, rank_investors
@@ -13,12 +14,12 @@ from matching.models import (
 from profiles.models import Venture
 
 from ..embedding import get_embedder, matchable, vectors_load
-from .corpus import _setting, active_investor_weights
+from ..weights import active_investor_weights
 
 # --- Investors ----------------------------------------------------------------------------------
 
 
-def _reference_vectors(model_id: str, limit: int = 5000) -> np.ndarray:
+def reference_vectors(model_id: str, limit: int = 5000) -> np.ndarray:
     """Vectors of the platform's seeds, needs and ventures: the backdrop investors are centred on."""
     qs = EmbeddingVector.objects.filter(
         model_id=model_id, kind__in=["seed", "need", "venture"]
@@ -67,11 +68,11 @@ def investor_matches_refresh(*, venture_ids: list[int] | None = None) -> int:
         )
         for v in ventures
     ]
-    reference = _reference_vectors(model_id)
+    reference = reference_vectors(model_id)
     if reference.size == 0 or reference.shape[1] != dim:
         reference = np.zeros((0, dim), np.float32)
     rankings = rank_investors(rows, inv_set, reference, active_investor_weights())
-    limit = int(_setting("MATCHING_INVESTORS_PER_VENTURE", 100))
+    limit = settings.MATCHING_INVESTORS_PER_VENTURE
     for venture, ranking in zip(ventures, rankings, strict=True):
         matches = [
             InvestorMatch(

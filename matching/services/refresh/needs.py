@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from django.conf import settings
 from django.db import transaction
 
 from matching.engine.aggregation import organisation_links
@@ -18,16 +19,9 @@ from matching.models import (
 from matching.models.results import ProposalStatus
 from profiles.models import Need, Seed
 
+from ..corpus import COMMITTED, Corpus, need_row
 from ..embedding import get_embedder, matchable, vectors_load
-from .corpus import (
-    COMMITTED,
-    Corpus,
-    _setting,
-    active_weights,
-    need_row,
-    proposals_per_need,
-    scores_per_need,
-)
+from ..weights import active_weights
 
 # --- Seed and organisation rankings of needs ------------------------------------------------
 
@@ -50,7 +44,7 @@ def needs_score(*, need_ids: list[int], corpus: Corpus | None = None) -> list[in
     if not needs:
         return []
     corpus = corpus or Corpus(model_id)
-    keep = scores_per_need()
+    keep = settings.MATCHING_SCORES_PER_NEED
     rankings = corpus.rank([need_row(n, vectors[n.id]) for n in needs], k=max(keep, 200))
     seed_ids = corpus.seeds.ids
     for need, ranking in zip(needs, rankings, strict=True):
@@ -93,7 +87,7 @@ def proposals_assign(*, need_ids: list[int] | None = None) -> dict:
     if need_ids is None:
         need_ids = list(matchable("need").values_list("id", flat=True))
     need_ids = sorted(set(need_ids))
-    per_need = proposals_per_need()
+    per_need = settings.MATCHING_PROPOSALS_PER_NEED
     candidates_per_need = max(per_need * 5, 20)
     existing = defaultdict(dict)
     for p in Proposal.objects.filter(need_id__in=need_ids):
@@ -143,8 +137,8 @@ def proposals_assign(*, need_ids: list[int] | None = None) -> dict:
         slots,
         left,
         org_load=org_load,
-        fair_share=float(_setting("MATCHING_EXPOSURE_FAIR_SHARE", 2.0)),
-        exposure_penalty=float(_setting("MATCHING_EXPOSURE_PENALTY", 0.5)),
+        fair_share=settings.MATCHING_EXPOSURE_FAIR_SHARE,
+        exposure_penalty=settings.MATCHING_EXPOSURE_PENALTY,
     )
     needs = {n.id: n for n in Need.objects.filter(id__in=need_ids)}
     seeds = {s.id: s for s in Seed.objects.filter(id__in=seed_ids)}

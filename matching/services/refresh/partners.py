@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from django.conf import settings
 from django.db import transaction
 
 from matching.engine.aggregation import OrgLink, partnerships
@@ -16,9 +17,9 @@ from matching.models import (
 )
 from matching.models.results import ProposalStatus
 from profiles.models import Seed
+from profiles.selectors.readiness import readiness_scores
 
 from ..embedding import matchable
-from .corpus import _readiness, _setting, partner_readiness_weight
 
 # --- Partnerships -----------------------------------------------------------------------------
 
@@ -39,15 +40,15 @@ def partnerships_refresh(*, company_ids: list[int] | None = None) -> int:
         seed_id = int(r.signals.get("best_seed", 0))
         links_by_need[r.need_id].append(OrgLink(r.need_id, r.organization_id, seed_id, r.score))
     company_of = {n.id: n.organization_id for n in needs.values()}
-    readiness_weight = partner_readiness_weight()
+    readiness_weight = settings.MATCHING_PARTNER_READINESS_WEIGHT
     academic_ids = {link.org_id for links in links_by_need.values() for link in links}
-    readiness = _readiness(academic_ids) if readiness_weight else {}
+    readiness = readiness_scores(org_ids=academic_ids) if readiness_weight else {}
     table = partnerships(
         links_by_need, company_of, readiness=readiness, readiness_weight=readiness_weight
     )
     seed_ids = {link.seed_row for links in links_by_need.values() for link in links}
     seeds = {s.id: s for s in Seed.objects.filter(id__in=seed_ids)}
-    limit = int(_setting("MATCHING_PARTNERS_PER_COMPANY", 50))
+    limit = settings.MATCHING_PARTNERS_PER_COMPANY
     written = 0
     for company in companies:
         ranked = table.get(company, [])[:limit]

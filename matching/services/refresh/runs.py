@@ -7,6 +7,7 @@ import logging
 from datetime import timedelta
 
 import numpy as np
+from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
@@ -21,10 +22,11 @@ from matching.models import (
     Proposal,
 )
 from matching.models.results import ProposalStatus
+from outbox.dispatch import enqueue
 from profiles.models import Need, Venture
 
+from ..corpus import Corpus
 from ..embedding import get_embedder, matchable, vectors_embed, vectors_embed_all, vectors_load
-from .corpus import Corpus, _setting, chunk_size
 from .investors import investor_matches_refresh
 from .needs import needs_score, proposals_assign
 from .partners import partnerships_refresh
@@ -35,7 +37,7 @@ logger = logging.getLogger(__name__)
 # --- Incremental refresh of one subject -------------------------------------------------------
 
 
-def _needs_near_seed(seed_id: int, model_id: str, limit: int) -> list[int]:
+def needs_near_seed(seed_id: int, model_id: str, limit: int) -> list[int]:
     """Needs the seed could enter the ranking of: the nearest needs by vector, plus those that
     currently list it."""
     listed = set(MatchScore.objects.filter(seed_id=seed_id).values_list("need_id", flat=True))
@@ -67,8 +69,8 @@ def subject_refresh(*, kind: str, object_id: int) -> dict:
         if not matchable("seed").filter(id=object_id).exists():
             MatchScore.objects.filter(seed_id=object_id).delete()
             Proposal.objects.filter(seed_id=object_id, status=ProposalStatus.PROPOSED).delete()
-        limit = int(_setting("MATCHING_INCREMENTAL_NEEDS", 200))
-        need_ids = _needs_near_seed(object_id, model_id, limit)
+        limit = settings.MATCHING_INCREMENTAL_NEEDS
+        need_ids = needs_near_seed(object_id, model_id, limit)
         if need_ids:
             corpus = Corpus(model_id)
             needs_score(need_ids=need_ids, corpus=corpus)
@@ -97,7 +99,7 @@ def subject_embed(*, kind: str, object_id: int) -> bool:
 # --- Full rebuild -------------------------------------------------------------------------------
 
 
-def _chunks(ids: list[int], size: int) -> list[list[int]]:
+def chunked(ids: list[int], size: int) -> list[list[int]]:
     return [ids[i : i + size] for i in range(0, len(ids), size)] or [[]]
 
 
@@ -108,7 +110,7 @@ def match_run_start(*, run: MatchRun) -> list[list[int]]:
     )
     vectors_embed_all()
     need_ids = list(matchable("need").values_list("id", flat=True))
-    chunks = _chunks(need_ids, chunk_size())
+    chunks = chunked(need_ids, settings.MATCHING_CHUNK_SIZE)
     MatchRun.objects.filter(pk=run.pk).update(total_chunks=len(chunks))
     run.refresh_from_db()
     return chunks
@@ -174,9 +176,7 @@ def match_all(*, sync: bool, by=None) -> MatchRun:
         kind=MatchRun.Kind.FULL, model_id=embedder.model_id, created_by=by
     )
     if not sync:
-        from matching.tasks import rebuild_all
-
-        transaction.on_commit(lambda: rebuild_all.delay(run.id))
+        enqueue("matching.tasks.rebuild_all", run.id)
         return run
     try:
         for chunk in match_run_start(run=run):
@@ -218,7 +218,7 @@ def stale_refresh() -> dict:
             .values_list("id", flat=True)
         )
     need_ids = sorted(set(changed["need"]) | set(unscored))
-    if len(changed["seed"]) + len(need_ids) > int(_setting("MATCHING_SWEEP_REBUILD_ABOVE", 50)):
+    if len(changed["seed"]) + len(need_ids) > settings.MATCHING_SWEEP_REBUILD_ABOVE:
         # Many changes (a bulk import): one chunked rebuild beats many incremental refreshes.
         run = match_all(sync=False)
         return {"rebuild": run.id}

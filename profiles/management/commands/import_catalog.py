@@ -1,4 +1,4 @@
-"""`python manage.py import_catalog PATH`: upsert a catalog/1 file (../shared/CATALOG.md).
+"""`python manage.py import_catalog PATH`: upsert a catalog/1 file (docs/catalog.md).
 
 Idempotent by key; every bad record is reported with its section, key and reason; nothing is
 written from a file with errors unless `--skip-invalid`. Exit 0 only when every record loaded.

@@ -1,4 +1,4 @@
-"""Bulk data in: the catalog JSON format (`import_catalog`, ../shared/CATALOG.md) and the CSV
+"""Bulk data in: the catalog JSON format (`import_catalog`, docs/catalog.md) and the CSV
 spreadsheets an IP office or R&D department keeps (seeds, needs).
 
 Both follow the same discipline: validate every record first and report every problem with
@@ -16,15 +16,13 @@ row failed: what a dry run reports is exactly what the commit step will do.
 """
 
 from .catalog import SECTIONS, CatalogReport, catalog_import, catalog_load
-from .csv import (
+from .csv import csv_count_rows, csv_import_needs, csv_import_seeds
+from .csv_format import (
     NEED_COLUMNS,
     NEED_EXPORT_COLUMNS,
     SEED_COLUMNS,
     SEED_EXPORT_COLUMNS,
     ImportReport,
-    csv_count_rows,
-    csv_import_needs,
-    csv_import_seeds,
     csv_safe_cell,
     format_patents,
     format_researchers,

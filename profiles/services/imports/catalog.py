@@ -1,4 +1,4 @@
-"""The catalog/1 JSON import (`import_catalog`, ../shared/CATALOG.md): validate every record,
+"""The catalog/1 JSON import (`import_catalog`, docs/catalog.md): validate every record,
 report every problem by section and key, upsert by key, leave unchanged rows untouched."""
 
 from __future__ import annotations

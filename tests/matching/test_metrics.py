@@ -31,8 +31,6 @@ def feedback(settings):
     Universities: U1 Hokkaido (S1), U2 Kanto (S2, S3), U3 Kyushu (S4: published, never shown),
     U4 Kanto (draft seed only: not counted).
     """
-    settings.MATCHING_EMBEDDER = "hashing"
-    settings.MATCHING_MODEL = ""
     company = make_org(kind=OrgKind.COMPANY)
     u1 = make_org(kind=OrgKind.UNIVERSITY, prefecture="北海道", region="hokkaido", name="U1")
     u2 = make_org(kind=OrgKind.UNIVERSITY, prefecture="東京都", region="kanto", name="U2")

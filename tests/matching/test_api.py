@@ -450,10 +450,6 @@ def test_search_rejects_bad_input_with_400_naming_the_field(api_client, world, p
 
 
 def test_search_returns_ranked_visible_seeds_without_confidential_text(api_client, world, settings):
-    settings.MATCHING_EMBEDDER = "hashing"
-    from matching.services import embedding
-
-    embedding.reset_embedder()
     make_seed(
         org=world.university, title="量子ドット太陽電池", summary="量子ドットを用いた太陽電池。"
     )
@@ -467,7 +463,6 @@ def test_search_returns_ranked_visible_seeds_without_confidential_text(api_clien
     scores = [r["score"] for r in body["results"]]
     assert scores == sorted(scores, reverse=True)
     assert SEED_SECRET not in response.content.decode()
-    embedding.reset_embedder()
 
 
 # --- Admin endpoints -------------------------------------------------------------------------
@@ -531,10 +526,6 @@ def test_a_match_run_reports_its_progress(api_client, world):
 # would end the surrounding test transaction of a plain django_db test.
 @pytest.mark.django_db(transaction=True)
 def test_a_coordinator_starts_a_match_run(api_client, world, settings):
-    settings.MATCHING_EMBEDDER = "hashing"
-    from matching.services import embedding
-
-    embedding.reset_embedder()
     response = _client(api_client, world.admin).post(reverse("matching-api-match-runs"))
     assert response.status_code == 202, response.content
     run = MatchRun.objects.get(pk=response.json()["id"])
@@ -542,7 +533,6 @@ def test_a_coordinator_starts_a_match_run(api_client, world, settings):
     # Without a broker the chunks run in-process, so the run is finished when the call returns.
     detail = _client(api_client, world.admin).get(reverse("matching-api-match-run", args=[run.pk]))
     assert detail.json()["status"] == "done" and detail.json()["progress"] == 1.0
-    embedding.reset_embedder()
 
 
 def test_admin_metrics_endpoint_answers_for_coordinators(api_client, world):
@@ -630,10 +620,6 @@ def test_partnership_endpoints_refuse_bad_input_and_other_organisations(
 
 
 def test_search_never_returns_another_organisations_draft_seed(api_client, world, settings):
-    settings.MATCHING_EMBEDDER = "hashing"
-    from matching.services import embedding
-
-    embedding.reset_embedder()
     draft = make_seed(
         org=make_org(kind=OrgKind.UNIVERSITY),
         title="全固体電池の固体電解質 (下書き)",
@@ -645,4 +631,3 @@ def test_search_never_returns_another_organisations_draft_seed(api_client, world
     assert response.status_code == 200
     ids = [r["seed"]["id"] for r in response.json()["results"]]
     assert world.seed.pk in ids and draft.pk not in ids
-    embedding.reset_embedder()

@@ -1,100 +1,33 @@
-"""The matcher's knobs (settings over defaults, learned weights) and the seed corpus: the
-engine arrays of the matchable seeds with their vector index, language offsets and lexical
-model, built once per refresh and shared by every need it scores."""
+"""The seed corpus: the engine arrays of the matchable seeds with their vector index, language
+offsets and lexical model, built once per refresh and shared by every need it scores; and the
+engine row of a need."""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
 
 import numpy as np
-from django.conf import settings
 from django.db.models import Count, Q
 
 from matching.engine.index import build_index
-from matching.engine.investors import investor_weights
 from matching.engine.lexical import CharTfidf
-from matching.engine.scoring import (
-    DEFAULT_WEIGHTS,
-    NeedRow,
-    SeedSet,
-    language_table,
-    score_needs,
-    weights_from,
-)
+from matching.engine.scoring import NeedRow, SeedSet, language_table, score_needs
 from matching.engine.text import detect_language
-from matching.models import (
-    EvaluationResult,
-)
 from matching.models.results import ProposalStatus
 from profiles.models import Need, Seed
+from profiles.selectors.readiness import readiness_scores
 
-from ..embedding import matchable, vectors_load
+from .embedding import matchable, vectors_load
+from .weights import active_weights
 
 logger = logging.getLogger(__name__)
 
 
 # Proposals a seed's capacity is spent on: those a coordinator let through.
 COMMITTED = (ProposalStatus.APPROVED, ProposalStatus.INTRODUCED)
-LEARNED_WEIGHTS_NAME = "feedback:learned-weights"
-
-
-def _setting(name: str, default):
-    return getattr(settings, name, default)
-
-
-def scores_per_need() -> int:
-    return int(_setting("MATCHING_SCORES_PER_NEED", 50))
-
-
-def proposals_per_need() -> int:
-    return int(_setting("MATCHING_PROPOSALS_PER_NEED", 3))
-
-
-def partner_readiness_weight() -> float:
-    return float(_setting("MATCHING_PARTNER_READINESS_WEIGHT", 0.2))
-
-
-def chunk_size() -> int:
-    return int(_setting("MATCHING_CHUNK_SIZE", 50))
-
-
-def active_weights() -> dict[str, float]:
-    """Settings (MATCHING_WEIGHTS) over the defaults; learned weights (weights_learn) replace
-    the defaults when MATCHING_USE_LEARNED_WEIGHTS is on and a learned set exists."""
-    overrides = {
-        k: v for k, v in (_setting("MATCHING_WEIGHTS", {}) or {}).items() if k in DEFAULT_WEIGHTS
-    }
-    base: dict[str, float] = {}
-    if _setting("MATCHING_USE_LEARNED_WEIGHTS", False):
-        learned = EvaluationResult.objects.filter(gold_name=LEARNED_WEIGHTS_NAME).first()
-        if learned is not None:
-            base = {
-                k: v for k, v in learned.metrics.get("weights", {}).items() if k in DEFAULT_WEIGHTS
-            }
-    return weights_from({**base, **overrides})
-
-
-def active_investor_weights() -> dict[str, float]:
-    raw = _setting("MATCHING_WEIGHTS", {}) or {}
-    return investor_weights(
-        {k.removeprefix("investor_"): v for k, v in raw.items() if k.startswith("investor_")}
-    )
 
 
 # --- Loading the corpus ---------------------------------------------------------------------
-
-
-def _readiness(org_ids: Iterable[int]) -> dict[int, float]:
-    try:
-        from profiles.selectors.readiness import readiness_scores
-    except ImportError:  # the readiness area is optional for the matcher
-        return {}
-    try:
-        return readiness_scores(org_ids=list(org_ids))
-    except Exception:  # a readiness bug must not stop matching; the signal is then neutral
-        logger.exception("readiness_scores failed; readiness signal neutral for this run")
-        return {}
 
 
 def seed_corpus(
@@ -111,7 +44,7 @@ def seed_corpus(
     if vectors is None:
         vectors = vectors_load(kind="seed", ids=[s.id for s in seeds], model_id=model_id)
     seeds = [s for s in seeds if s.id in vectors]
-    readiness = _readiness({s.organization_id for s in seeds})
+    readiness = readiness_scores(org_ids={s.organization_id for s in seeds})
     rows = []
     for s in seeds:
         text = s.embedding_text()

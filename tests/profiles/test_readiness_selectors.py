@@ -8,14 +8,12 @@ import pytest
 
 from profiles.choices import OrgKind
 from profiles.models import ReadinessProfile, TrackRecord
-from profiles.selectors.readiness import (
+from profiles.selectors.readiness import readiness_comparison, readiness_list, readiness_scores
+from profiles.selectors.readiness_rules import (
     PILLARS,
     assess,
     indicators_by_year,
     indicators_for,
-    readiness_comparison,
-    readiness_list,
-    readiness_scores,
     round_yen,
 )
 from tests.factories import make_org, make_readiness, make_track_record, make_user

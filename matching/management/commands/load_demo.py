@@ -10,16 +10,21 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from matching.models import Proposal
+from matching.models.results import ProposalStatus
+from matching.services.proposals import proposal_approve
+from matching.services.refresh import match_all
 from profiles.choices import MemberRole
 from profiles.models import Membership, Organization
 from profiles.services.imports import catalog_import, catalog_load
 
-DEMO_CATALOG = Path(__file__).resolve().parents[2] / "demo" / "demo_catalog.json"
+DEMO_CATALOG = Path(settings.BASE_DIR) / "profiles" / "demo" / "demo_catalog.json"
 DEMO_PASSWORD = "sangaku-demo-2026"
 # (username, organisation key or None for the coordinator, what the account is for)
 DEMO_USERS = [
@@ -85,9 +90,6 @@ class Command(BaseCommand):
         """The demo coordinator approves the best proposal of each of the demo company's needs,
         so the company and the universities have something to respond to; the rest wait in
         the coordinator's review queue."""
-        from matching.models import Proposal
-        from matching.models.results import ProposalStatus
-        from matching.services.proposals import proposal_approve
 
         admin = get_user_model().objects.get(username="demo-admin")
         approved = 0
@@ -108,7 +110,6 @@ class Command(BaseCommand):
         self.stdout.write(f"demo coordinator approved {approved} proposals")
 
     def _match(self) -> None:
-        from matching.services.refresh import match_all
 
         started = time.perf_counter()
         self.stdout.write("matching the demo data (match_all --sync)…")

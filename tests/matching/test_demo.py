@@ -7,7 +7,6 @@ from django.core.management import call_command
 
 from matching.models import Proposal
 from matching.models.results import ProposalStatus
-from matching.services.embedding import reset_embedder
 
 pytestmark = pytest.mark.django_db
 
@@ -15,13 +14,8 @@ pytestmark = pytest.mark.django_db
 def test_demo_load_matches_and_shows_the_demo_company_one_approved_proposal_per_need(
     settings, capsys
 ):
-    settings.MATCHING_EMBEDDER = "hashing"
-    reset_embedder()
-    try:
-        call_command("load_demo")
-        call_command("load_demo")  # a second run approves nothing more
-    finally:
-        reset_embedder()
+    call_command("load_demo")
+    call_command("load_demo")  # a second run approves nothing more
     out = capsys.readouterr().out
     assert "demo coordinator approved 0 proposals" in out
     approved = Proposal.objects.filter(
