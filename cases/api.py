@@ -56,10 +56,35 @@ class SimilarQuery(serializers.Serializer):
     limit = serializers.IntegerField(required=False, min_value=1, max_value=20, default=3)
 
 
+class CaseMatchSerializer(CaseSerializer):
+    score = serializers.FloatField()
+
+    class Meta(CaseSerializer.Meta):
+        fields = [*CaseSerializer.Meta.fields, "score"]
+
+
+class SimilarCaseSerializer(CaseMatchSerializer):
+    shared_fields = serializers.ListField(child=serializers.CharField())
+
+    class Meta(CaseMatchSerializer.Meta):
+        fields = [*CaseMatchSerializer.Meta.fields, "shared_fields"]
+
+
+class CaseListResponse(serializers.Serializer):
+    count = serializers.IntegerField()
+    results = CaseMatchSerializer(many=True)
+
+
+class SimilarCasesResponse(serializers.Serializer):
+    results = SimilarCaseSerializer(many=True)
+
+
 class CaseListView(APIView):
     permission_classes = [AllowAny]
 
-    @extend_schema(parameters=[SearchQuery], responses={200: CaseSerializer(many=True)})
+    @extend_schema(
+        operation_id="cases_list", parameters=[SearchQuery], responses={200: CaseListResponse}
+    )
     def get(self, request):
         q = SearchQuery(data=request.query_params)
         q.is_valid(raise_exception=True)
@@ -79,7 +104,7 @@ class CaseListView(APIView):
 class SimilarCasesView(APIView):
     permission_classes = [AllowAny]
 
-    @extend_schema(parameters=[SimilarQuery], responses={200: CaseSerializer(many=True)})
+    @extend_schema(parameters=[SimilarQuery], responses={200: SimilarCasesResponse})
     def get(self, request):
         q = SimilarQuery(data=request.query_params)
         q.is_valid(raise_exception=True)

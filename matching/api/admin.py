@@ -6,7 +6,6 @@ from __future__ import annotations
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers, status
-from rest_framework.permissions import IsAdminUser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -23,6 +22,7 @@ from matching.models import (
 from matching.services import proposals as proposal_services
 from matching.services.metrics import admin_metrics
 from matching.services.refresh import match_all
+from profiles.api.permissions import Coordinator
 
 
 class MatchRunSerializer(serializers.ModelSerializer):
@@ -56,7 +56,7 @@ class SuppressInput(serializers.Serializer):
 
 
 class AdminReviewQueueView(generics.ListAPIView):
-    permission_classes = [IsAdminUser]
+    permission_classes = [Coordinator]
     serializer_class = ProposalSerializer
 
     def get_queryset(self):
@@ -64,7 +64,7 @@ class AdminReviewQueueView(generics.ListAPIView):
 
 
 class AdminPartnershipQueueView(generics.ListAPIView):
-    permission_classes = [IsAdminUser]
+    permission_classes = [Coordinator]
     serializer_class = PartnershipSerializer
 
     def get_queryset(self):
@@ -72,7 +72,7 @@ class AdminPartnershipQueueView(generics.ListAPIView):
 
 
 class AdminProposalReviewView(APIView):
-    permission_classes = [IsAdminUser]
+    permission_classes = [Coordinator]
     review_action: str = ""
 
     @extend_schema(request=ReviewInput, responses=ProposalSerializer)
@@ -89,7 +89,7 @@ class AdminProposalReviewView(APIView):
 
 
 class AdminPartnershipReviewView(APIView):
-    permission_classes = [IsAdminUser]
+    permission_classes = [Coordinator]
     review_action: str = ""
 
     @extend_schema(request=ReviewInput, responses=PartnershipSerializer)
@@ -110,7 +110,7 @@ class AdminPartnershipReviewView(APIView):
 
 
 class AdminMetricsView(APIView):
-    permission_classes = [IsAdminUser]
+    permission_classes = [Coordinator]
 
     @extend_schema(responses=OpenApiTypes.OBJECT)
     def get(self, request):
@@ -119,7 +119,7 @@ class AdminMetricsView(APIView):
 
 
 class AdminMatchRunListView(generics.ListAPIView):
-    permission_classes = [IsAdminUser]
+    permission_classes = [Coordinator]
     serializer_class = MatchRunSerializer
     queryset = MatchRun.objects.order_by("-created_at", "-id")
 
@@ -132,7 +132,7 @@ class AdminMatchRunListView(generics.ListAPIView):
 
 
 class AdminMatchRunDetailView(APIView):
-    permission_classes = [IsAdminUser]
+    permission_classes = [Coordinator]
 
     @extend_schema(responses=MatchRunSerializer)
     def get(self, request, pk: int):

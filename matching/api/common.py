@@ -96,7 +96,13 @@ class OutcomeInput(serializers.Serializer):
 
 class ProposalListQuery(serializers.Serializer):
     status = serializers.ChoiceField(choices=ProposalStatus.choices, required=False)
-    need = serializers.IntegerField(min_value=1, max_value=PK_MAX, required=False)
+    need = serializers.IntegerField(
+        min_value=1,
+        max_value=PK_MAX,
+        required=False,
+        help_text=_("ニーズの ID (匿名のニーズは need_public_id で)"),
+    )
+    need_public_id = serializers.UUIDField(required=False)
     seed = serializers.IntegerField(min_value=1, max_value=PK_MAX, required=False)
 
 

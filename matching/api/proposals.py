@@ -64,10 +64,9 @@ class ProposalSerializer(serializers.ModelSerializer):
 
     def get_need(self, obj: Proposal) -> dict:
         need = obj.need
-        user = self._user()
-        show_company = access.company_visible(user=user, need=need)
-        return {
+        data = {
             "id": need.pk,
+            "public_id": str(need.public_id),
             "key": need.key,
             "title": need.title,
             "description": need.description,
@@ -80,8 +79,11 @@ class ProposalSerializer(serializers.ModelSerializer):
             "trl_min": need.trl_min,
             "trl_max": need.trl_max,
             "preferred_regions": need.preferred_regions,
-            "organization": org_summary(need.organization) if show_company else None,
+            "organization": org_summary(need.organization),
         }
+        if not access.company_visible(user=self._user(), need=need):
+            data = access.redact_anonymous_need(data)
+        return data
 
     def get_seed(self, obj: Proposal) -> dict:
         seed = obj.seed
@@ -131,7 +133,13 @@ class ProposalListView(generics.ListAPIView):
         if "status" in query:
             qs = qs.filter(status=query["status"])
         if "need" in query:
-            qs = qs.filter(need_id=query["need"])
+            # By id only where the company may be known: an anonymous need's id would be
+            # confirmed by the answer (it is referred to by its public id instead).
+            qs = qs.filter(need_id=query["need"]).filter(
+                access.anonymous_needs_hidden_from(self.request.user, prefix="need__")
+            )
+        if "need_public_id" in query:
+            qs = qs.filter(need__public_id=query["need_public_id"])
         if "seed" in query:
             qs = qs.filter(seed_id=query["seed"])
         return qs.order_by("-score", "id")

@@ -38,6 +38,7 @@ from profiles.selectors.readiness import readiness_scores
 
 from .corpus import Corpus, need_row
 from .embedding import SUBJECTS, get_embedder, matchable, subject_text, vectors_load
+from .refresh.partners import partnership_needs
 from .weights import (
     LEARNED_WEIGHTS_NAME,
     active_investor_weights,
@@ -193,6 +194,8 @@ def rankings_in_memory(
         links_by_need[need.id] = [
             OrgLink(link.need_id, link.org_id, link.seed_row, link.score) for link in links
         ]
+    named = set(partnership_needs().values_list("id", flat=True))
+    links_by_need = {n: links for n, links in links_by_need.items() if n in named}
     academic_ids = {link.org_id for links in links_by_need.values() for link in links}
     table = partnerships(
         links_by_need,

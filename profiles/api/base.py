@@ -20,9 +20,9 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers, viewsets
-from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 
+from config.pagination import Pagination  # noqa: F401  (imported by the API modules)
 from profiles import access
 from profiles.choices import (
     TRL_MAX,
@@ -83,11 +83,6 @@ def trl_field(**kw) -> serializers.IntegerField:
     return serializers.IntegerField(
         min_value=TRL_MIN, max_value=TRL_MAX, required=False, allow_null=True, **kw
     )
-
-
-class Pagination(PageNumberPagination):
-    page_size_query_param = "page_size"
-    max_page_size = 100
 
 
 class IntFilter(django_filters.Filter):

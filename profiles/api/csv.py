@@ -179,7 +179,21 @@ class _ImportView(APIView):
 
 _import_schema = extend_schema(
     request={"multipart/form-data": CsvUploadSerializer},
-    responses={200: ImportReportSerializer, 400: ImportReportSerializer},
+    responses={
+        200: ImportReportSerializer,
+        # The report of a file whose rows did not all load (nothing written), or the upload's
+        # own errors (no file, a bad flag) by field.
+        400: OpenApiResponse(
+            response={
+                "anyOf": [
+                    {"$ref": "#/components/schemas/ImportReport"},
+                    {"type": "object", "additionalProperties": True},
+                ]
+            },
+            description="取り込めなかった行の報告、またはアップロード自体の入力エラー"
+            " (the report of rows that could not be loaded, or errors of the upload itself)",
+        ),
+    },
 )
 
 

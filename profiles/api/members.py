@@ -11,6 +11,7 @@ from profiles.api.base import (
     ID_REGEX,
     Pagination,
 )
+from profiles.api.permissions import OwnOrganization
 from profiles.choices import (
     MemberRole,
 )
@@ -60,6 +61,7 @@ class MemberViewSet(
     """Members of the caller's organisation; managers add and remove them."""
 
     serializer_class = MemberSerializer
+    permission_classes = [OwnOrganization]
     pagination_class = Pagination
     lookup_value_regex = ID_REGEX
 

@@ -12,7 +12,6 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
-from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
 from profiles import access
@@ -20,6 +19,8 @@ from profiles.api.base import (
     ID_REGEX,
     Pagination,
 )
+from profiles.api.permissions import OwnOrganization
+from profiles.api.throttles import AnonThrottle, RegistrationThrottle
 from profiles.choices import (
     PREFECTURE_REGION,
     OrgKind,
@@ -114,7 +115,12 @@ class OrganizationViewSet(viewsets.ReadOnlyModelViewSet):
         return org
 
     @extend_schema(methods=["PATCH"], request=OrganizationSerializer)
-    @action(detail=False, methods=["get", "patch"], url_path="me")
+    @action(
+        detail=False,
+        methods=["get", "patch"],
+        url_path="me",
+        permission_classes=[OwnOrganization],
+    )
     def me(self, request):
         org = self._own()
         if request.method == "PATCH":
@@ -153,15 +159,11 @@ class RegistrationSerializer(serializers.Serializer):
     )
 
 
-class RegistrationThrottle(AnonRateThrottle):
-    rate = "60/hour"
-
-
 class RegisterView(APIView):
     """Register a new organisation and its first user (manager); an admin then approves it."""
 
     permission_classes = [AllowAny]
-    throttle_classes = [RegistrationThrottle]
+    throttle_classes = [RegistrationThrottle, AnonThrottle]
 
     @extend_schema(request=RegistrationSerializer, responses={201: OrganizationSerializer})
     def post(self, request):
