@@ -1,9 +1,12 @@
 """Error pages, and JSON instead of HTML under /api/ (a client of the API never has to parse an
-HTML page): 400, 403 (including a CSRF failure), 404 and 500."""
+HTML page): 400, 403 (including a CSRF failure), 404, 500, and the 429 of a sign-in lockout
+(django-axes calls `lockout_response`)."""
 
 from __future__ import annotations
 
-from django.http import HttpRequest, JsonResponse
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views import defaults
 from django.views.csrf import csrf_failure as django_csrf_failure
@@ -43,3 +46,19 @@ def csrf_failure(request, reason=""):
             {"detail": _("CSRF の検証に失敗しました。トークン認証を使ってください。")}, status=403
         )
     return django_csrf_failure(request, reason)
+
+
+def lockout_response(request, original_response=None, credentials=None) -> HttpResponse:
+    """What django-axes answers after too many failed sign-ins (429): JSON under /api/, else
+    the sign-in page's message, in the reader's language."""
+    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    message = _(
+        "サインインの失敗が続いたため、%(minutes)s分間ロックされています。"
+        "時間をおいてから再度お試しいただくか、パスワードを再設定してください。"
+    ) % {"minutes": minutes}
+    if request.path.startswith("/api/"):
+        response = JsonResponse({"detail": str(message)}, status=429)
+    else:
+        response = render(request, "registration/locked_out.html", {"message": message}, status=429)
+    response["Retry-After"] = str(int(settings.AXES_COOLOFF_TIME.total_seconds()))
+    return response

@@ -154,12 +154,31 @@ AXES_COOLOFF_TIME = timedelta(minutes=_env_int("LOGIN_COOLOFF_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_HTTP_RESPONSE_CODE = 429
-AXES_LOCKOUT_CALLABLE = "profiles.views.public.lockout_response"
+AXES_LOCKOUT_CALLABLE = "config.errors.lockout_response"
 AXES_CLIENT_IP_CALLABLE = "config.client_ip.client_ip"
 # Reverse proxies in front of the web process whose X-Forwarded-For is trusted (0: none).
 TRUSTED_PROXY_COUNT = _env_int("TRUSTED_PROXY_COUNT", 0)
 
 CSRF_FAILURE_VIEW = "config.errors.csrf_failure"
+
+# --- E-mail: SMTP from the environment; printed to the console when no host is set ---------
+# (`make run`). Links in e-mails sent by workers start with SITE_URL.
+SITE_URL = os.environ.get("SITE_URL", "") or "http://127.0.0.1:8000"
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+EMAIL_PORT = _env_int("EMAIL_PORT", 587 if EMAIL_HOST else 25)
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = _env_bool("EMAIL_USE_TLS", bool(EMAIL_HOST))
+EMAIL_TIMEOUT = _env_int("EMAIL_TIMEOUT", 10)
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "") or (
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.console.EmailBackend"
+)
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "") or "Sangaku Match <noreply@localhost>"
+# How long an invitation link to join an organisation stays valid.
+INVITATION_DAYS = _env_int("INVITATION_DAYS", 7)
+PASSWORD_RESET_TIMEOUT = 60 * 60 * 24  # one day
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "dashboard"
@@ -372,5 +391,10 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # Each failed sign-in is recorded in the database (Django admin: Axes); the log keeps
+        # lockouts only.
+        "axes": {"level": "WARNING"},
+    },
 }

@@ -25,6 +25,7 @@ from matching.models import (
 )
 from matching.services import proposals as proposal_services
 from profiles import access
+from profiles.services.audit import confidential_reads_record
 from profiles.services.estimator import estimate_for_need
 
 
@@ -175,4 +176,11 @@ class ProposalIntroductionView(APIView):
     @extend_schema(responses=OpenApiTypes.OBJECT)
     def get(self, request, pk: int):
         proposal = get_or_404(selectors.proposals_for(user=request.user), pk)
-        return Response(selectors.introduction_for(user=request.user, proposal=proposal))
+        intro = selectors.introduction_for(user=request.user, proposal=proposal)
+        confidential_reads_record(
+            user=request.user,
+            objects=selectors.introduction_reads(intro, proposal=proposal),
+            channel="introduction",
+            path=request.path,
+        )
+        return Response(intro)

@@ -35,6 +35,7 @@ from profiles.choices import (
 from profiles.models import (
     Organization,
 )
+from profiles.services.audit import confidential_reads_record
 
 MAX_YEN = 10**13  # ¥10 trillion: far above any real budget, far below the bigint limit
 
@@ -113,16 +114,30 @@ class CatalogFilter(django_filters.FilterSet):
 
 
 class ConfidentialMixin:
-    """Shows `confidential_details` only to those allowed (owner, introduced party)."""
+    """Shows `confidential_details` only to those allowed (owner, introduced party), and
+    records each read of a non-empty text in the access log (in one write per response when a
+    `CatalogViewSet` collects them, else at once)."""
 
     def to_representation(self, instance):
         data = super().to_representation(instance)
         request = self.context.get("request")
-        text = access.confidential_text(user=getattr(request, "user", None), obj=instance)
+        user = getattr(request, "user", None)
+        text = access.confidential_text(user=user, obj=instance)
         if text is None:
             data.pop("confidential_details", None)
         else:
             data["confidential_details"] = text
+            if text:
+                reads = self.context.get("confidential_reads")
+                if reads is not None:
+                    reads.append(instance)
+                else:
+                    confidential_reads_record(
+                        user=user,
+                        objects=[instance],
+                        channel="api",
+                        path=getattr(request, "path", ""),
+                    )
         return data
 
 
@@ -142,6 +157,20 @@ class CatalogViewSet(viewsets.ModelViewSet):
             org = access.org_of(self.request.user)
             qs = qs.filter(organization=org) if org is not None else qs.none()
         return qs
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        context["confidential_reads"] = self._confidential_reads = []
+        return context
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        reads = getattr(self, "_confidential_reads", None)
+        if reads and 200 <= response.status_code < 300:
+            confidential_reads_record(
+                user=request.user, objects=reads, channel="api", path=request.path
+            )
+            reads.clear()
+        return super().finalize_response(request, response, *args, **kwargs)
 
     def own_org(self) -> Organization:
         org = access.org_of(self.request.user)

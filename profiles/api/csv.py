@@ -24,6 +24,7 @@ from profiles.models import (
 )
 from profiles.selectors import catalog as sel
 from profiles.services import imports as imp
+from profiles.services.audit import confidential_reads_record
 
 
 def _csv_response(filename: str, header: list[str], rows) -> HttpResponse:
@@ -42,7 +43,24 @@ def _join(values) -> str:
 
 
 class _ExportView(APIView):
+    """An export: the rows the caller may see, through the same filters as the list. Every row
+    whose confidential text is written into the file is recorded in the access log."""
+
     filterset_class: type[django_filters.FilterSet]
+
+    def confidential(self, obj) -> str:
+        text = obj.visible_confidential_details
+        if text:
+            self._reads.append(obj)
+        return text
+
+    def export(self, request, filename: str, header: list[str], rows) -> HttpResponse:
+        self._reads: list = []
+        response = _csv_response(filename, header, rows)
+        confidential_reads_record(
+            user=request.user, objects=self._reads, channel="export", path=request.path
+        )
+        return response
 
     def filtered(self, qs):
         fs = self.filterset_class(self.request.query_params, queryset=qs, request=self.request)
@@ -71,7 +89,7 @@ class SeedExportView(_ExportView):
                 s.organization.name,
                 s.title,
                 s.summary,
-                s.visible_confidential_details,
+                self.confidential(s),
                 _join(s.keywords),
                 s.field,
                 s.trl or "",
@@ -84,7 +102,7 @@ class SeedExportView(_ExportView):
             ]
             for s in qs.iterator(chunk_size=500)
         )
-        return _csv_response("seeds.csv", header, rows)
+        return self.export(request, "seeds.csv", header, rows)
 
 
 @extend_schema(
@@ -106,7 +124,7 @@ class NeedExportView(_ExportView):
                 n.organization.name if named else "",
                 n.title,
                 n.description,
-                n.visible_confidential_details,
+                self.confidential(n),
                 _join(n.keywords),
                 n.field,
                 _join(n.collaboration_modes),
@@ -122,7 +140,7 @@ class NeedExportView(_ExportView):
             ]
 
         rows = (row(n) for n in qs.iterator(chunk_size=500))
-        return _csv_response("needs.csv", imp.NEED_EXPORT_COLUMNS, rows)
+        return self.export(request, "needs.csv", imp.NEED_EXPORT_COLUMNS, rows)
 
 
 class CsvUploadSerializer(serializers.Serializer):

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, viewsets
+from rest_framework.response import Response
 
 from profiles import access
 from profiles.api.base import (
@@ -51,16 +53,23 @@ class MemberSerializer(serializers.ModelSerializer):
         read_only_fields = ["id", "created_at"]
 
 
+class MemberRoleSerializer(serializers.Serializer):
+    role = serializers.ChoiceField(choices=MemberRole.choices)
+
+
 class MemberViewSet(
     mixins.ListModelMixin,
     mixins.CreateModelMixin,
     mixins.RetrieveModelMixin,
+    mixins.UpdateModelMixin,
     mixins.DestroyModelMixin,
     viewsets.GenericViewSet,
 ):
-    """Members of the caller's organisation; managers add and remove them."""
+    """Members of the caller's organisation; managers add them, change their role (PATCH
+    `{"role": …}`) and remove them. The last manager can be neither removed nor demoted."""
 
     serializer_class = MemberSerializer
+    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
     permission_classes = [OwnOrganization]
     pagination_class = Pagination
     lookup_value_regex = ID_REGEX
@@ -83,6 +92,21 @@ class MemberViewSet(
             user_data={**user, "password": d["password"]},
             role=d["role"],
         )
+
+    def get_serializer_class(self):
+        return MemberRoleSerializer if self.action == "partial_update" else MemberSerializer
+
+    def perform_update(self, serializer):
+        serializer.instance = org_svc.member_set_role(
+            membership=serializer.instance,
+            by=self.request.user,
+            role=serializer.validated_data["role"],
+        )
+
+    @extend_schema(request=MemberRoleSerializer, responses=MemberSerializer)
+    def partial_update(self, request, *args, **kwargs):
+        super().partial_update(request, *args, **kwargs)
+        return Response(MemberSerializer(self.get_object()).data)
 
     def perform_destroy(self, instance):
         org_svc.member_remove(membership=instance, by=self.request.user)

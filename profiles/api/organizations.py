@@ -8,12 +8,15 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status, viewsets
+from rest_framework.authtoken.models import Token
+from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from config.errors import lockout_response
 from profiles import access
 from profiles.api.base import (
     ID_REGEX,
@@ -179,3 +182,19 @@ class RegisterView(APIView):
             OrganizationBriefSerializer(org).data | {"approval_status": org.approval_status},
             status=status.HTTP_201_CREATED,
         )
+
+
+class TokenView(ObtainAuthToken):
+    """`POST /api/auth/token/` (username, password) → `{"token": …}`: DRF's token view, with
+    the sign-in lockout of django-axes answered as a 429 like on the sign-in page."""
+
+    throttle_classes = [AnonThrottle]
+
+    def post(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        if not serializer.is_valid():
+            if getattr(request, "axes_locked_out", False):
+                return lockout_response(request._request)
+            raise ValidationError(serializer.errors)
+        token, _created = Token.objects.get_or_create(user=serializer.validated_data["user"])
+        return Response({"token": token.key})

@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 
 from django.core.cache import caches
+from rest_framework.settings import api_settings
 from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
 
 from config.client_ip import client_ip
@@ -18,6 +19,10 @@ logger = logging.getLogger(__name__)
 
 class _FailOpen:
     cache = caches["throttle"]
+
+    def get_rate(self) -> str:
+        # Read the rates when used (not when the class was defined), so settings apply.
+        return api_settings.DEFAULT_THROTTLE_RATES[self.scope]
 
     def get_ident(self, request) -> str:
         return client_ip(request)

@@ -1,22 +1,15 @@
-"""Public pages of the profiles area: sign-in and sign-out, and the registration of a new
-organisation (pending until a coordinator approves it)."""
+"""Public pages of the profiles area: sign-out, the sign-in lockout answer, and the registration
+of a new organisation (pending until a coordinator approves it). Sign-in is in `accounts`."""
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils.translation import gettext as _
 
 from profiles.forms import OrganizationRegisterForm, apply_service_errors
 from profiles.services.organizations import organization_register
-
-
-class LoginView(auth_views.LoginView):
-    template_name = "registration/login.html"
-    redirect_authenticated_user = True
 
 
 class LogoutView(auth_views.LogoutView):
@@ -50,19 +43,3 @@ def org_register(request: HttpRequest) -> HttpResponse:
         else:
             return render(request, "pages/register_done.html", {"org_name": d["name"]})
     return render(request, "pages/register.html", {"form": form})
-
-
-def lockout_response(request, original_response=None, credentials=None) -> HttpResponse:
-    """What django-axes answers after too many failed sign-ins (429): JSON under /api/, else
-    the sign-in page's message, in the reader's language."""
-    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
-    message = _(
-        "サインインの失敗が続いたため、%(minutes)s分間ロックされています。"
-        "時間をおいてから再度お試しいただくか、パスワードを再設定してください。"
-    ) % {"minutes": minutes}
-    if request.path.startswith("/api/"):
-        response = JsonResponse({"detail": str(message)}, status=429)
-    else:
-        response = render(request, "registration/locked_out.html", {"message": message}, status=429)
-    response["Retry-After"] = str(int(settings.AXES_COOLOFF_TIME.total_seconds()))
-    return response
