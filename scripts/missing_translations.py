@@ -28,7 +28,12 @@ def catalogue_ids() -> set[str]:
         text = po.read_text(encoding="utf-8")
         for block in re.findall(r'^msgid ((?:".*"\n?)+)', text, flags=re.M):
             parts = re.findall(r'"((?:[^"\\]|\\.)*)"', block)
-            ids.add(bytes("".join(parts), "utf-8").decode("unicode_escape").encode("latin-1").decode("utf-8"))
+            ids.add(
+                bytes("".join(parts), "utf-8")
+                .decode("unicode_escape")
+                .encode("latin-1")
+                .decode("utf-8")
+            )
     return ids
 
 
@@ -38,7 +43,11 @@ def python_ids(path: Path) -> set[str]:
     for node in ast.walk(tree):
         if isinstance(node, ast.Call) and node.args:
             name = getattr(node.func, "id", None) or getattr(node.func, "attr", None)
-            arg = node.args[1] if name in ("pgettext", "pgettext_lazy") and len(node.args) > 1 else node.args[0]
+            arg = (
+                node.args[1]
+                if name in ("pgettext", "pgettext_lazy") and len(node.args) > 1
+                else node.args[0]
+            )
             if name in FUNCS and isinstance(arg, ast.Constant) and isinstance(arg.value, str):
                 out.add(arg.value)
     return out
@@ -49,7 +58,9 @@ def template_ids(path: Path) -> set[str]:
 
     code = templatize(path.read_text(encoding="utf-8"), origin=str(path))
     out: set[str] = set()
-    for m in re.finditer(r"\b(?:gettext|pgettext|ngettext)\((?:u?'[^']*',\s*)?u?'((?:[^'\\]|\\.)*)'", code):
+    for m in re.finditer(
+        r"\b(?:gettext|pgettext|ngettext)\((?:u?'[^']*',\s*)?u?'((?:[^'\\]|\\.)*)'", code
+    ):
         out.add(m.group(1).replace("\\'", "'").replace("\\\\", "\\"))
     return out
 
