@@ -13,7 +13,7 @@ from matching.models.feedback import (
     DeclineReason,
 )
 from matching.services import proposals as proposal_services
-from profiles.choices import TRL_MAX, TRL_MIN, CollaborationMode, Region
+from profiles.choices import MAX_YEN, TRL_MAX, TRL_MIN, CollaborationMode, Region
 
 
 class SearchForm(forms.Form):
@@ -91,7 +91,7 @@ class RespondForm(forms.Form):
 class OutcomeForm(forms.Form):
     agreement_type = forms.ChoiceField(label=_("契約の種類"), choices=AgreementType.choices)
     amount_yen = forms.IntegerField(
-        label=_("金額 (円、契約全体)"), min_value=0, max_value=10**15, initial=0
+        label=_("金額 (円、契約全体)"), min_value=0, max_value=MAX_YEN, initial=0
     )
     duration_years = forms.IntegerField(label=_("期間 (年)"), min_value=1, max_value=50, initial=1)
     fiscal_year = forms.IntegerField(

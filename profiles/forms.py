@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from outbox.dispatch import enqueue
 from profiles.access import org_of
 from profiles.choices import (
+    MAX_YEN,
     PREFECTURE_CHOICES,
     TRL_MAX,
     TRL_MIN,
@@ -330,10 +331,10 @@ class NeedForm(CleanTextMixin, forms.Form):
         required=False,
     )
     budget_min_yen = forms.IntegerField(
-        label=_("予算下限 (円)"), min_value=0, max_value=10**13, required=False
+        label=_("予算下限 (円)"), min_value=0, max_value=MAX_YEN, required=False
     )
     budget_max_yen = forms.IntegerField(
-        label=_("予算上限 (円)"), min_value=0, max_value=10**13, required=False
+        label=_("予算上限 (円)"), min_value=0, max_value=MAX_YEN, required=False
     )
     duration_months = forms.IntegerField(
         label=_("期間 (月)"), min_value=1, max_value=240, required=False
@@ -418,10 +419,10 @@ class InvestorForm(CleanTextMixin, forms.Form):
         required=False,
     )
     ticket_min_yen = forms.IntegerField(
-        label=_("投資額下限 (円)"), min_value=0, max_value=10**13, required=False
+        label=_("投資額下限 (円)"), min_value=0, max_value=MAX_YEN, required=False
     )
     ticket_max_yen = forms.IntegerField(
-        label=_("投資額上限 (円)"), min_value=0, max_value=10**13, required=False
+        label=_("投資額上限 (円)"), min_value=0, max_value=MAX_YEN, required=False
     )
     regions = forms.MultipleChoiceField(
         label=_("対象地域"),
@@ -490,7 +491,7 @@ class TrackRecordForm(forms.ModelForm):
 class EstimateForm(forms.Form):
     organization = forms.ModelChoiceField(queryset=None, label=_("大学・研究機関"))
     direct_costs_yen = forms.IntegerField(
-        label=_("直接経費 (円)"), min_value=0, max_value=10**13, initial=0
+        label=_("直接経費 (円)"), min_value=0, max_value=MAX_YEN, initial=0
     )
     faculty_person_months = forms.DecimalField(
         label=_("教員のエフォート (人月)"),

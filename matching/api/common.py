@@ -17,6 +17,7 @@ from matching.models.feedback import (
 )
 from matching.models.results import ProposalStatus
 from matching.services import proposals as proposal_services
+from profiles.choices import MAX_YEN
 
 PK_MAX = 9_223_372_036_854_775_807  # bigint: a larger id cannot exist, so it is a 404
 
@@ -80,7 +81,7 @@ class RespondInput(serializers.Serializer):
 
 class OutcomeInput(serializers.Serializer):
     agreement_type = serializers.ChoiceField(choices=AgreementType.choices)
-    amount_yen = serializers.IntegerField(min_value=0, max_value=PK_MAX, default=0)
+    amount_yen = serializers.IntegerField(min_value=0, max_value=MAX_YEN, default=0)
     duration_years = serializers.IntegerField(min_value=1, max_value=50, default=1)
     cross_appointment_direction = serializers.ChoiceField(
         choices=CrossAppointmentDirection.choices, required=False, allow_blank=True, default=""

@@ -25,6 +25,7 @@ from rest_framework.response import Response
 from config.pagination import Pagination  # noqa: F401  (imported by the API modules)
 from profiles import access
 from profiles.choices import (
+    MAX_YEN,
     TRL_MAX,
     TRL_MIN,
     CollaborationMode,
@@ -36,9 +37,6 @@ from profiles.models import (
     Organization,
 )
 from profiles.services.audit import confidential_reads_record
-
-MAX_YEN = 10**13  # ¥10 trillion: far above any real budget, far below the bigint limit
-
 
 MAX_ID = 2**63 - 1
 

@@ -22,7 +22,7 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from profiles.choices import OrgKind, Region
+from profiles.choices import MAX_YEN, OrgKind, Region
 from profiles.models import Organization, ReadinessProfile, TrackRecord
 from profiles.selectors.catalog import needs_visible_to
 from profiles.selectors.readiness import (
@@ -78,7 +78,7 @@ class ListQuerySerializer(serializers.Serializer):
 
 class EstimateInputSerializer(serializers.Serializer):
     organization = serializers.IntegerField()
-    direct_costs_yen = serializers.IntegerField(min_value=0, max_value=10**13, default=0)
+    direct_costs_yen = serializers.IntegerField(min_value=0, max_value=MAX_YEN, default=0)
     faculty_person_months = serializers.DecimalField(
         max_digits=7, decimal_places=2, min_value=0, max_value=1200, default=0
     )
