@@ -17,6 +17,8 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from config.text import MESSAGE as CONTROL_CHARACTERS_MESSAGE
+from config.text import has_control_characters
 from outbox.dispatch import enqueue
 from profiles.access import org_of
 from profiles.choices import (
@@ -93,13 +95,15 @@ def apply_service_errors(form: forms.Form, exc: ValidationError) -> None:
 
 
 class CleanTextMixin:
-    """Refuses NUL characters in every text field (PostgreSQL cannot store them)."""
+    """Refuses control characters (NUL, ESC, …) in every text field and list of texts; the rule
+    is `config.text`, the same as the API's."""
 
     def clean(self):
         data = super().clean()
         for name, value in list(data.items()):
-            if isinstance(value, str) and "\x00" in value:
-                self.add_error(name, _("使用できない文字 (NUL) が含まれています。"))
+            texts = value if isinstance(value, (list, tuple)) else [value]
+            if any(isinstance(t, str) and has_control_characters(t) for t in texts):
+                self.add_error(name, CONTROL_CHARACTERS_MESSAGE)
         return data
 
 
@@ -141,7 +145,7 @@ class NewAccountForm(forms.Form):
         return data
 
 
-class OrganizationRegisterForm(NewAccountForm):
+class OrganizationRegisterForm(CleanTextMixin, NewAccountForm):
     kind = forms.ChoiceField(label=_("組織の種別"), choices=OrgKind.choices)
     name = forms.CharField(label=_("組織名"), max_length=200)
     name_en = forms.CharField(label=_("英語名称"), max_length=200, required=False)
@@ -452,7 +456,7 @@ class OrganizationForm(CleanTextMixin, forms.Form):
     )
 
 
-class ReadinessForm(forms.ModelForm):
+class ReadinessForm(CleanTextMixin, forms.ModelForm):
     class Meta:
         model = ReadinessProfile
         fields = PROFILE_EDITABLE_FIELDS

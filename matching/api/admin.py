@@ -9,6 +9,7 @@ from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from config import api_fields
 from matching import selectors
 from matching.api.common import (
     get_or_404,
@@ -25,7 +26,7 @@ from matching.services.refresh import match_all
 from profiles.api.permissions import Coordinator
 
 
-class MatchRunSerializer(serializers.ModelSerializer):
+class MatchRunSerializer(api_fields.ModelSerializer):
     progress = serializers.FloatField(read_only=True)
 
     class Meta:
@@ -46,13 +47,13 @@ class MatchRunSerializer(serializers.ModelSerializer):
 
 
 class ReviewInput(serializers.Serializer):
-    note = serializers.CharField(
+    note = api_fields.CharField(
         required=False, allow_blank=True, max_length=proposal_services.NOTE_MAX, default=""
     )
 
 
 class SuppressInput(serializers.Serializer):
-    note = serializers.CharField(max_length=proposal_services.NOTE_MAX)
+    note = api_fields.CharField(max_length=proposal_services.NOTE_MAX)
 
 
 class AdminReviewQueueView(generics.ListAPIView):

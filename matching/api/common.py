@@ -9,6 +9,7 @@ from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from config import api_fields
 from matching.models.feedback import (
     AgreementType,
     CrossAppointmentDirection,
@@ -69,7 +70,7 @@ class RespondInput(serializers.Serializer):
     reason = serializers.ChoiceField(
         choices=DeclineReason.choices, required=False, allow_blank=True
     )
-    comment = serializers.CharField(
+    comment = api_fields.CharField(
         required=False, allow_blank=True, max_length=proposal_services.COMMENT_MAX
     )
 
@@ -90,7 +91,7 @@ class OutcomeInput(serializers.Serializer):
     fiscal_year = serializers.IntegerField(
         min_value=2000, max_value=2100, required=False, allow_null=True, default=None
     )
-    note = serializers.CharField(
+    note = api_fields.CharField(
         required=False, allow_blank=True, max_length=proposal_services.NOTE_MAX, default=""
     )
 

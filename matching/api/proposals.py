@@ -9,6 +9,7 @@ from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from config import api_fields
 from matching import selectors
 from matching.api.common import (
     OutcomeInput,
@@ -29,8 +30,8 @@ from profiles.services.audit import confidential_reads_record
 from profiles.services.estimator import estimate_for_need
 
 
-class ProposalSerializer(serializers.ModelSerializer):
-    status_label = serializers.CharField(source="get_status_display", read_only=True)
+class ProposalSerializer(api_fields.ModelSerializer):
+    status_label = api_fields.CharField(source="get_status_display", read_only=True)
     my_side = serializers.SerializerMethodField()
     need = serializers.SerializerMethodField()
     seed = serializers.SerializerMethodField()

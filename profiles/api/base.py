@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers, viewsets
 from rest_framework.response import Response
 
+from config import api_fields
 from config.pagination import Pagination  # noqa: F401  (imported by the API modules)
 from profiles import access
 from profiles.choices import (
@@ -48,7 +49,7 @@ ID_REGEX = r"[0-9]{1,18}"
 
 
 def key_field(**kw) -> serializers.CharField:
-    return serializers.RegexField(
+    return api_fields.RegexField(
         KEY_RE,
         max_length=100,
         required=False,
@@ -59,7 +60,7 @@ def key_field(**kw) -> serializers.CharField:
 
 def text_list(max_items: int = 50, max_length: int = 100, **kw) -> serializers.ListField:
     return serializers.ListField(
-        child=serializers.CharField(max_length=max_length),
+        child=api_fields.CharField(max_length=max_length),
         max_length=max_items,
         required=False,
         **kw,

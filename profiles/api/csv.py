@@ -16,6 +16,7 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from config import api_fields
 from profiles import access
 from profiles.api.needs import NeedFilter
 from profiles.api.seeds import SeedFilter
@@ -150,18 +151,18 @@ class CsvUploadSerializer(serializers.Serializer):
 
 class ImportErrorSerializer(serializers.Serializer):
     row = serializers.IntegerField()
-    column = serializers.CharField()
-    message = serializers.CharField()
+    column = api_fields.CharField()
+    message = api_fields.CharField()
 
 
 class ImportRowSerializer(serializers.Serializer):
     row = serializers.IntegerField()
-    key = serializers.CharField()
-    title = serializers.CharField()
+    key = api_fields.CharField()
+    title = api_fields.CharField()
 
 
 class ImportUpdatedRowSerializer(ImportRowSerializer):
-    changed = serializers.ListField(child=serializers.CharField())
+    changed = serializers.ListField(child=api_fields.CharField())
 
 
 class ImportReportSerializer(serializers.Serializer):

@@ -8,6 +8,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.response import Response
 
+from config import api_fields
 from profiles import access
 from profiles.api.base import (
     ID_REGEX,
@@ -24,16 +25,16 @@ from profiles.selectors import catalog as sel
 from profiles.services import organizations as org_svc
 
 
-class MemberSerializer(serializers.ModelSerializer):
-    username = serializers.RegexField(r"^[\w.@+-]+\Z", max_length=150, source="user.username")
+class MemberSerializer(api_fields.ModelSerializer):
+    username = api_fields.RegexField(r"^[\w.@+-]+\Z", max_length=150, source="user.username")
     email = serializers.EmailField(max_length=254, source="user.email", required=False)
-    first_name = serializers.CharField(
+    first_name = api_fields.CharField(
         max_length=150, source="user.first_name", required=False, allow_blank=True
     )
-    last_name = serializers.CharField(
+    last_name = api_fields.CharField(
         max_length=150, source="user.last_name", required=False, allow_blank=True
     )
-    password = serializers.CharField(
+    password = api_fields.CharField(
         max_length=128, write_only=True, style={"input_type": "password"}
     )
     role = serializers.ChoiceField(choices=MemberRole.choices, default=MemberRole.STAFF)

@@ -10,6 +10,7 @@ from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
 
+from config import api_fields
 from profiles import access
 from profiles.api.base import (
     MAX_YEN,
@@ -75,7 +76,7 @@ class NeedFilter(CatalogFilter):
         )
 
 
-class NeedSerializer(ConfidentialMixin, serializers.ModelSerializer):
+class NeedSerializer(ConfidentialMixin, api_fields.ModelSerializer):
     id = serializers.IntegerField(
         read_only=True,
         allow_null=True,
@@ -84,13 +85,13 @@ class NeedSerializer(ConfidentialMixin, serializers.ModelSerializer):
     public_id = serializers.UUIDField(read_only=True)
     key = key_field(allow_null=True)
     organization = OrganizationBriefSerializer(read_only=True, allow_null=True)
-    title = serializers.CharField(max_length=300)
-    description = serializers.CharField(max_length=20000)
-    confidential_details = serializers.CharField(
+    title = api_fields.CharField(max_length=300)
+    description = api_fields.CharField(max_length=20000)
+    confidential_details = api_fields.CharField(
         max_length=50000, required=False, allow_blank=True, help_text=_("所有組織のみに表示")
     )
     keywords = text_list()
-    field = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    field = api_fields.CharField(max_length=100, required=False, allow_blank=True)
     collaboration_modes = choice_list(CollaborationMode.choices)
     budget_min_yen = yen_field()
     budget_max_yen = yen_field()

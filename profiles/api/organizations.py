@@ -16,6 +16,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from config import api_fields
 from config.errors import lockout_response
 from profiles import access
 from profiles.api.base import (
@@ -36,21 +37,21 @@ from profiles.selectors import catalog as sel
 from profiles.services import organizations as org_svc
 
 
-class OrganizationBriefSerializer(serializers.ModelSerializer):
+class OrganizationBriefSerializer(api_fields.ModelSerializer):
     class Meta:
         model = Organization
         fields = ["id", "key", "kind", "name", "name_en", "prefecture", "region"]
         read_only_fields = fields
 
 
-class OrganizationSerializer(serializers.ModelSerializer):
-    name = serializers.CharField(max_length=200, required=False)
-    name_en = serializers.CharField(max_length=200, required=False, allow_blank=True)
+class OrganizationSerializer(api_fields.ModelSerializer):
+    name = api_fields.CharField(max_length=200, required=False)
+    name_en = api_fields.CharField(max_length=200, required=False, allow_blank=True)
     prefecture = serializers.ChoiceField(
         choices=list(PREFECTURE_REGION), required=False, allow_blank=True
     )
     website = serializers.URLField(max_length=200, required=False, allow_blank=True)
-    description = serializers.CharField(max_length=5000, required=False, allow_blank=True)
+    description = api_fields.CharField(max_length=5000, required=False, allow_blank=True)
     contact_email = serializers.EmailField(max_length=254, required=False, allow_blank=True)
 
     class Meta:
@@ -147,17 +148,17 @@ class OrganizationViewSet(viewsets.ReadOnlyModelViewSet):
 
 class RegistrationSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=OrgKind.choices)
-    name = serializers.CharField(max_length=200)
-    name_en = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    name = api_fields.CharField(max_length=200)
+    name_en = api_fields.CharField(max_length=200, required=False, allow_blank=True)
     prefecture = serializers.ChoiceField(
         choices=list(PREFECTURE_REGION), required=False, allow_blank=True
     )
     website = serializers.URLField(max_length=200, required=False, allow_blank=True)
-    description = serializers.CharField(max_length=5000, required=False, allow_blank=True)
+    description = api_fields.CharField(max_length=5000, required=False, allow_blank=True)
     contact_email = serializers.EmailField(max_length=254, required=False, allow_blank=True)
-    username = serializers.RegexField(r"^[\w.@+-]+\Z", max_length=150)
+    username = api_fields.RegexField(r"^[\w.@+-]+\Z", max_length=150)
     email = serializers.EmailField(max_length=254)
-    password = serializers.CharField(
+    password = api_fields.CharField(
         max_length=128, write_only=True, style={"input_type": "password"}
     )
 

@@ -22,6 +22,7 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from config import api_fields
 from profiles.choices import MAX_YEN, OrgKind, Region
 from profiles.models import Organization, ReadinessProfile, TrackRecord
 from profiles.selectors.catalog import needs_visible_to
@@ -46,13 +47,13 @@ from profiles.services.readiness import (
 )
 
 
-class ReadinessInputSerializer(serializers.ModelSerializer):
+class ReadinessInputSerializer(api_fields.ModelSerializer):
     class Meta:
         model = ReadinessProfile
         fields = PROFILE_EDITABLE_FIELDS
 
 
-class TrackRecordInputSerializer(serializers.ModelSerializer):
+class TrackRecordInputSerializer(api_fields.ModelSerializer):
     class Meta:
         model = TrackRecord
         fields = TRACK_RECORD_FIELDS
