@@ -21,6 +21,10 @@ ERRORS = {
     "401": OpenApiResponse(_DETAIL, description="認証が必要です (Authentication required)."),
     "403": OpenApiResponse(_DETAIL, description="権限がありません (Not allowed)."),
     "404": OpenApiResponse(_DETAIL, description="見つかりません (Not found)."),
+    "414": OpenApiResponse(
+        response={"type": "string"},
+        description="URL が長すぎます (URI too long: answered by the web server itself).",
+    ),
     "415": OpenApiResponse(_DETAIL, description="非対応の形式です (Unsupported media type)."),
     "429": OpenApiResponse(_DETAIL, description="リクエストが多すぎます (Too many requests)."),
 }
@@ -28,7 +32,7 @@ ERRORS = {
 
 class AutoSchema(BaseAutoSchema):
     def _error_codes(self) -> list[str]:
-        codes = ["400", "404", "429"]
+        codes = ["400", "404", "429", "414"]
         permissions = self.view.get_permissions() if hasattr(self.view, "get_permissions") else []
         if not any(isinstance(p, AllowAny) for p in permissions):
             codes += ["401", "403"]
@@ -42,5 +46,6 @@ class AutoSchema(BaseAutoSchema):
             return responses
         for code in self._error_codes():
             if code not in responses:
-                responses[code] = self._get_response_for_code(ERRORS[code], code, None, direction)
+                media = ["text/html"] if code == "414" else None
+                responses[code] = self._get_response_for_code(ERRORS[code], code, media, direction)
         return responses

@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, viewsets
+from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from config import api_fields
@@ -98,6 +99,8 @@ class MemberViewSet(
         return MemberRoleSerializer if self.action == "partial_update" else MemberSerializer
 
     def perform_update(self, serializer):
+        if "role" not in serializer.validated_data:
+            raise ValidationError({"role": [_("この項目は必須です。")]})
         serializer.instance = org_svc.member_set_role(
             membership=serializer.instance,
             by=self.request.user,

@@ -38,6 +38,9 @@ from profiles.services import organizations as org_svc
 
 
 class OrganizationBriefSerializer(api_fields.ModelSerializer):
+    # Blank until the organisation gives its prefecture.
+    region = serializers.ChoiceField(choices=Region.choices, allow_blank=True, read_only=True)
+
     class Meta:
         model = Organization
         fields = ["id", "key", "kind", "name", "name_en", "prefecture", "region"]
@@ -53,6 +56,7 @@ class OrganizationSerializer(api_fields.ModelSerializer):
     website = serializers.URLField(max_length=200, required=False, allow_blank=True)
     description = api_fields.CharField(max_length=5000, required=False, allow_blank=True)
     contact_email = serializers.EmailField(max_length=254, required=False, allow_blank=True)
+    region = serializers.ChoiceField(choices=Region.choices, allow_blank=True, read_only=True)
 
     class Meta:
         model = Organization
