@@ -10,7 +10,7 @@ STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | 
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/sangaku
 TEST_BROKER_URL ?= redis://127.0.0.1:6379/15
 
-.PHONY: run test venv lint migrate demo worker beat messages benchmark evaluate clean
+.PHONY: run test venv lint migrate demo worker beat messages benchmark evaluate schemathesis clean
 
 venv: $(STAMP)
 
@@ -56,6 +56,11 @@ benchmark: venv
 
 evaluate: venv
 	bash scripts/evaluate_dev.sh
+
+# The API against its own OpenAPI schema on a live server (PostgreSQL), bounded in time.
+schemathesis: venv
+	bash scripts/ensure_services.sh
+	bash scripts/schemathesis.sh
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles test-artifacts

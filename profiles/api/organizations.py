@@ -38,7 +38,10 @@ from profiles.services import organizations as org_svc
 
 
 class OrganizationBriefSerializer(api_fields.ModelSerializer):
-    # Blank until the organisation gives its prefecture.
+    # Both blank until the organisation gives its prefecture.
+    prefecture = serializers.ChoiceField(
+        choices=list(PREFECTURE_REGION), allow_blank=True, read_only=True
+    )
     region = serializers.ChoiceField(choices=Region.choices, allow_blank=True, read_only=True)
 
     class Meta:
