@@ -2,7 +2,8 @@
 JSON object on the last line of stdout (also stored as an EvaluationResult).
 
 `--compare` first prints a table of other embedders and baselines computed in memory on the
-same data (docs/matching.md); the last line stays the metrics of the stored rankings.
+same data, proposals included (each with the calibration of its model, or none: docs/matching.md);
+the last line stays the metrics of the stored rankings.
 """
 
 from __future__ import annotations
@@ -21,7 +22,14 @@ KEYS = (
     "org_ndcg@5",
     "partner_ndcg@3",
     "investor_ndcg@3",
+    "proposal_precision",
+    "proposal_recall",
+    "no_match_proposals",
 )
+
+
+def _cell(value) -> str:
+    return str(value) if isinstance(value, int) else f"{value:.3f}"
 
 
 class Command(BaseCommand):
@@ -47,7 +55,7 @@ class Command(BaseCommand):
             self.stdout.write(header)
             self.stdout.write("|" + " --- |" * (len(KEYS) + 2))
             for row in matching_compare(gold=data):
-                cells = " | ".join(f"{row[k]:.3f}" for k in KEYS)
+                cells = " | ".join(_cell(row[k]) for k in KEYS)
                 self.stdout.write(f"| {row['config']} | {cells} | {row['seconds']} |")
         quality = assignment_quality()
         self.stdout.write(
