@@ -14,6 +14,15 @@ from django.utils.translation import gettext_lazy as _
 from profiles.models import InvestorProfile, Need, Organization, Seed, Venture
 
 
+class MatchScoreQuerySet(models.QuerySet):
+    def worth_reading(self) -> models.QuerySet:
+        """Pairs at or above the relevance floor (MATCHING_RELEVANCE_FLOOR), and every pair of
+        an uncalibrated model (relevance null): what the matcher proposes and shows as
+        evidence. The same rule as `matching.engine.relevance.worth_proposing`."""
+        floor = float(settings.MATCHING_RELEVANCE_FLOOR)
+        return self.filter(models.Q(relevance__gte=floor) | models.Q(relevance__isnull=True))
+
+
 class MatchScore(models.Model):
     """The full matcher's score of one seed for one need (the ranking a company is shown)."""
 
@@ -29,6 +38,8 @@ class MatchScore(models.Model):
     relevance = models.FloatField(null=True, blank=True)
     model_id = models.CharField(max_length=200)
     computed_at = models.DateTimeField(auto_now=True)
+
+    objects = MatchScoreQuerySet.as_manager()
 
     class Meta:
         ordering = ["need", "rank"]

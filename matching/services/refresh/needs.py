@@ -90,6 +90,25 @@ def needs_score(*, need_ids: list[int], corpus: Corpus | None = None) -> list[in
 # --- Proposals under constraints ------------------------------------------------------------
 
 
+def proposal_explanation(*, need: Need, seed: Seed, score: MatchScore, weights: dict) -> dict:
+    """The stored explanation of a proposal: each signal's contribution and value, the terms
+    the PUBLIC texts share, the signals that only took a default, the relevance."""
+    explanation = match_explanation(
+        need_text=need.embedding_text(),
+        seed_text=seed.embedding_text(),
+        need_keywords=need.keywords or [],
+        seed_keywords=seed.keywords or [],
+        signals=score.signals,
+    )
+    explanation["values"] = {
+        k: round(v / weights[k], 4) if weights.get(k) else 0.0 for k, v in score.signals.items()
+    }
+    explanation["weights"] = weights
+    explanation["defaults"] = list(score.defaults or [])
+    explanation["relevance"] = score.relevance
+    return explanation
+
+
 def candidates_per_need() -> int:
     """How deep in each need's ranking the assignment looks for proposals."""
     return max(settings.MATCHING_PROPOSALS_PER_NEED * 5, 20)
@@ -175,21 +194,9 @@ def proposals_assign(*, need_ids: list[int] | None = None) -> dict:
             ).exclude(seed_id__in=list(chosen)).delete()
             for seed_id, c in chosen.items():
                 ms = by_pair[(need_id, seed_id)]
-                need, seed = needs[need_id], seeds[seed_id]
-                explanation = match_explanation(
-                    need_text=need.embedding_text(),
-                    seed_text=seed.embedding_text(),
-                    need_keywords=need.keywords or [],
-                    seed_keywords=seed.keywords or [],
-                    signals=ms.signals,
+                explanation = proposal_explanation(
+                    need=needs[need_id], seed=seeds[seed_id], score=ms, weights=weights
                 )
-                explanation["values"] = {
-                    k: round(v / weights[k], 4) if weights.get(k) else 0.0
-                    for k, v in ms.signals.items()
-                }
-                explanation["weights"] = weights
-                explanation["defaults"] = list(ms.defaults or [])
-                explanation["relevance"] = ms.relevance
                 obj, created = Proposal.objects.get_or_create(
                     need_id=need_id,
                     seed_id=seed_id,
