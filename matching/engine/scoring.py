@@ -37,8 +37,11 @@ DEFAULT_WEIGHTS: dict[str, float] = {
 STRUCTURED_SIGNALS = ("mode", "trl", "budget", "region", "capacity", "readiness")
 SIGNALS = ("semantic", "lexical", *STRUCTURED_SIGNALS)
 
-# Pseudo-count of the shrinkage of a language group's median towards the need's median.
-LANGUAGE_PRIOR = 20
+# Pseudo-count (in need × seed cells) of the shrinkage of a language block's median towards the
+# need language's overall median; the setting MATCHING_LANGUAGE_PRIOR passes it. 5, not 20: at
+# 20 a small block (the demo's 2 English needs × 4 English seeds) kept most of the
+# same-language bonus, so English seeds rose for any English need (docs/matching.md).
+LANGUAGE_PRIOR = 5
 # Below this spread the z-score would blow up noise (a corpus of one or two seeds).
 MIN_STD = 0.02
 # Statistics (language medians, mean, std) are taken over at most this many seeds.

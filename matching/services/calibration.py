@@ -77,6 +77,11 @@ def calibration_pairs(*, gold: dict, depth: int | None = None) -> Pairs:
     needs = [n for n in needs if n.id in vectors]
     if not needs or not len(corpus.seeds):
         raise ValueError(f"no needs or seeds with vectors of {model_id}: run match_all first")
+    if len(corpus.seeds) < settings.MATCHING_RELEVANCE_MIN_SEEDS:
+        raise ValueError(
+            f"{len(corpus.seeds)} seeds: a calibration needs at least "
+            f"MATCHING_RELEVANCE_MIN_SEEDS ({settings.MATCHING_RELEVANCE_MIN_SEEDS})"
+        )
     rankings = corpus.rank([need_row(n, vectors[n.id]) for n in needs], k=len(corpus.seeds))
     seed_key = {s.id: s.key for s in corpus.seed_objs}
     need_seed = gold.get("need_seed", {})

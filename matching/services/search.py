@@ -409,7 +409,7 @@ def search(
         cached, field=field, region=region, trl_min=trl_min, trl_max=trl_max, mode=mode
     )
     ranking = _rank(cached, query, mask)
-    calibration = calibration_for(embedder.model_id)
+    calibration = calibration_for(embedder.model_id, seeds=len(cached))
     relevance = relevance_of_contributions(
         calibration, ranking.contributions, cached.corpus.weights
     )

@@ -150,6 +150,7 @@ def console_quality(request: HttpRequest) -> HttpResponse:
             "deal_flow_count": InvestorMatch.objects.count(),
             "calibration": calibration_info(get_embedder().model_id),
             "relevance_floor": settings.MATCHING_RELEVANCE_FLOOR,
+            "relevance_min_seeds": settings.MATCHING_RELEVANCE_MIN_SEEDS,
             "uncovered_count": coverage.uncovered_needs().count(),
             "nav_active": "console_quality",
         },

@@ -52,7 +52,7 @@ def needs_score(*, need_ids: list[int], corpus: Corpus | None = None) -> list[in
     keep = settings.MATCHING_SCORES_PER_NEED
     rankings = corpus.rank([need_row(n, vectors[n.id]) for n in needs], k=max(keep, 200))
     seed_ids = corpus.seeds.ids
-    calibration = calibration_for(model_id)
+    calibration = calibration_for(model_id, seeds=len(corpus.seeds))
     for need, ranking in zip(needs, rankings, strict=True):
         relevance = relevance_of_contributions(calibration, ranking.contributions, corpus.weights)
         scores = [

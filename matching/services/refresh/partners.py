@@ -23,8 +23,7 @@ from matching.models.results import ProposalStatus
 from profiles.models import Seed
 from profiles.selectors.readiness import readiness_scores
 
-from ..embedding import get_embedder, matchable
-from ..relevance import calibration_for
+from ..embedding import matchable
 
 # --- Partnerships -----------------------------------------------------------------------------
 
@@ -62,7 +61,7 @@ def partnerships_refresh(*, company_ids: list[int] | None = None) -> int:
     floor = settings.MATCHING_RELEVANCE_FLOOR
     # A link beyond the stored top seeds of its need has no stored relevance: with a
     # calibration it is far below the floor; without one every link is shown, as before.
-    calibrated = calibration_for(get_embedder().model_id) is not None
+    calibrated = any(r is not None for r in relevance.values())
 
     def worth_reading(need_id: int, seed_id: int) -> bool:
         if (need_id, seed_id) not in relevance:
