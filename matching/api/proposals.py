@@ -43,6 +43,8 @@ class ProposalSerializer(serializers.ModelSerializer):
             "status",
             "status_label",
             "score",
+            "relevance",
+            "requested_at",
             "signals",
             "explanation",
             "model_id",
