@@ -15,12 +15,14 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from config import api_fields
+
 from .models import PartnershipCase, Scheme
 from .selectors import case_get, cases_search, similar_cases
 
 
-class CaseSerializer(serializers.ModelSerializer):
-    scheme_label = serializers.CharField(source="get_scheme_display", read_only=True)
+class CaseSerializer(api_fields.ModelSerializer):
+    scheme_label = api_fields.CharField(source="get_scheme_display", read_only=True)
 
     class Meta:
         model = PartnershipCase
@@ -45,21 +47,46 @@ class CaseSerializer(serializers.ModelSerializer):
 
 
 class SearchQuery(serializers.Serializer):
-    q = serializers.CharField(required=False, allow_blank=True, max_length=500)
-    field = serializers.CharField(required=False, allow_blank=True, max_length=100)
+    q = api_fields.CharField(required=False, allow_blank=True, max_length=500)
+    field = api_fields.CharField(required=False, allow_blank=True, max_length=100)
     scheme = serializers.ChoiceField(choices=Scheme.choices, required=False, allow_blank=True)
 
 
 class SimilarQuery(serializers.Serializer):
-    text = serializers.CharField(max_length=20000)
-    fields = serializers.CharField(required=False, allow_blank=True, max_length=1000)
+    text = api_fields.CharField(max_length=20000)
+    fields = api_fields.CharField(required=False, allow_blank=True, max_length=1000)
     limit = serializers.IntegerField(required=False, min_value=1, max_value=20, default=3)
+
+
+class CaseMatchSerializer(CaseSerializer):
+    score = serializers.FloatField()
+
+    class Meta(CaseSerializer.Meta):
+        fields = [*CaseSerializer.Meta.fields, "score"]
+
+
+class SimilarCaseSerializer(CaseMatchSerializer):
+    shared_fields = serializers.ListField(child=api_fields.CharField())
+
+    class Meta(CaseMatchSerializer.Meta):
+        fields = [*CaseMatchSerializer.Meta.fields, "shared_fields"]
+
+
+class CaseListResponse(serializers.Serializer):
+    count = serializers.IntegerField()
+    results = CaseMatchSerializer(many=True)
+
+
+class SimilarCasesResponse(serializers.Serializer):
+    results = SimilarCaseSerializer(many=True)
 
 
 class CaseListView(APIView):
     permission_classes = [AllowAny]
 
-    @extend_schema(parameters=[SearchQuery], responses={200: CaseSerializer(many=True)})
+    @extend_schema(
+        operation_id="cases_list", parameters=[SearchQuery], responses={200: CaseListResponse}
+    )
     def get(self, request):
         q = SearchQuery(data=request.query_params)
         q.is_valid(raise_exception=True)
@@ -79,7 +106,7 @@ class CaseListView(APIView):
 class SimilarCasesView(APIView):
     permission_classes = [AllowAny]
 
-    @extend_schema(parameters=[SimilarQuery], responses={200: CaseSerializer(many=True)})
+    @extend_schema(parameters=[SimilarQuery], responses={200: SimilarCasesResponse})
     def get(self, request):
         q = SimilarQuery(data=request.query_params)
         q.is_valid(raise_exception=True)

@@ -1,5 +1,6 @@
 """Top-level URLs. Each app's urls.py holds its pages and its API routes (under api/);
-here: the schema and its docs, Django admin, i18n."""
+here: the health probe, the schema and its docs, Django admin. The language switch
+(`set_language`) is the profiles app's: it remembers a signed-in user's choice."""
 
 from django.contrib import admin
 from django.urls import include, path
@@ -10,10 +11,14 @@ from config.health import healthz
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
-    path("i18n/", include("django.conf.urls.i18n")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("", include("profiles.urls")),
     path("", include("matching.urls")),
     path("", include("cases.urls")),
 ]
+
+handler400 = "config.errors.bad_request"
+handler403 = "config.errors.permission_denied"
+handler404 = "config.errors.page_not_found"
+handler500 = "config.errors.server_error"

@@ -22,6 +22,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from django.db.models import Exists, Max, OuterRef, Q, QuerySet
+from django.db.models.functions import TruncDate
+from django.utils import timezone
 
 from matching.models import MatchScore, Proposal
 from matching.models.results import ProposalStatus
@@ -207,11 +209,13 @@ def unmet_needs(*, fields: list[str] | None = None) -> QuerySet[Need]:
     """Published needs of approved companies, matched with a calibration, that no seed on the
     platform serves well (no pair reaches the floor), in `fields` (case-insensitive; every
     field when None). The caller decides how to name companies: `unmet_need_rows`."""
+    # Ties are ordered by the opaque public id, never by id or time to the second: either
+    # would place an anonymous need next to its company's other needs (profiles.access).
     needs = (
         _with_coverage(_published_needs())
         .filter(scored=True, serving=False, best_relevance__isnull=False)
         .select_related("organization")
-        .order_by("best_relevance", "-published_at", "id")
+        .order_by("best_relevance", TruncDate("published_at").desc(), "public_id")
     )
     if fields is not None:
         cond = Q(pk__in=[])
@@ -222,9 +226,10 @@ def unmet_needs(*, fields: list[str] | None = None) -> QuerySet[Need]:
 
 
 def unmet_need_rows(*, user, needs) -> list[dict]:
-    """Rows for the unmet-needs page: the need's public fields, and its company (name and
-    region) only where `profiles.access` lets the caller know it; an anonymous need's row
-    carries nothing of its company (no name, key, region or organisation object)."""
+    """Rows for the unmet-needs page: the need's public fields under its opaque `public_id`,
+    and its company (name and region) only where `profiles.access` lets the caller know it; an
+    anonymous need's row carries nothing of its company (no name, key, id, region or
+    organisation object) and its publication day only."""
     needs = list(needs)
     named = access.company_visible_need_ids(user=user, needs=needs)
     rows = []
@@ -237,14 +242,15 @@ def unmet_need_rows(*, user, needs) -> list[dict]:
                 if need.organization.region
                 else "",
             }
+        published = need.published_at
         rows.append(
             {
-                "id": need.pk,
+                "ref": str(need.public_id),
                 "title": need.title,
                 "description": need.description,
                 "field": need.field,
                 "keywords": list(need.keywords or []),
-                "published_at": need.published_at,
+                "published_on": timezone.localdate(published) if published else None,
                 "anonymous": company is None,
                 "company": company,
                 "best_relevance": need.best_relevance,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from matching.models.feedback import (
@@ -13,10 +12,11 @@ from matching.models.feedback import (
     DeclineReason,
 )
 from matching.services import proposals as proposal_services
-from profiles.choices import TRL_MAX, TRL_MIN, CollaborationMode, Region
+from profiles.choices import MAX_YEN, TRL_MAX, TRL_MIN, CollaborationMode, Region
+from profiles.forms import CleanTextMixin
 
 
-class SearchForm(forms.Form):
+class SearchForm(CleanTextMixin, forms.Form):
     q = forms.CharField(
         label=_("探している技術"),
         max_length=500,
@@ -57,10 +57,7 @@ class SearchForm(forms.Form):
     weak = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
     def clean_q(self) -> str:
-        q = self.cleaned_data["q"]
-        if "\x00" in q:
-            raise ValidationError(_("使用できない文字 (NUL) が含まれています。"))
-        return q.strip()
+        return self.cleaned_data["q"].strip()
 
     def clean(self):
         data = super().clean()
@@ -70,7 +67,7 @@ class SearchForm(forms.Form):
         return data
 
 
-class RespondForm(forms.Form):
+class RespondForm(CleanTextMixin, forms.Form):
     decision = forms.ChoiceField(
         label=_("回答"), choices=Decision.choices, widget=forms.RadioSelect
     )
@@ -90,15 +87,13 @@ class RespondForm(forms.Form):
         data = super().clean()
         if data.get("decision") == Decision.DECLINED and not data.get("reason"):
             self.add_error("reason", _("辞退の理由を選択してください。"))
-        if "\x00" in (data.get("comment") or ""):
-            self.add_error("comment", _("使用できない文字 (NUL) が含まれています。"))
         return data
 
 
-class OutcomeForm(forms.Form):
+class OutcomeForm(CleanTextMixin, forms.Form):
     agreement_type = forms.ChoiceField(label=_("契約の種類"), choices=AgreementType.choices)
     amount_yen = forms.IntegerField(
-        label=_("金額 (円、契約全体)"), min_value=0, max_value=10**15, initial=0
+        label=_("金額 (円、契約全体)"), min_value=0, max_value=MAX_YEN, initial=0
     )
     duration_years = forms.IntegerField(label=_("期間 (年)"), min_value=1, max_value=50, initial=1)
     fiscal_year = forms.IntegerField(
@@ -129,8 +124,6 @@ class OutcomeForm(forms.Form):
                 "cross_appointment_direction",
                 _("方向はクロスアポイントメントの場合のみ指定できます。"),
             )
-        if "\x00" in (data.get("note") or ""):
-            self.add_error("note", _("使用できない文字 (NUL) が含まれています。"))
         return data
 
     def service_kwargs(self) -> dict:
@@ -139,7 +132,7 @@ class OutcomeForm(forms.Form):
         return d
 
 
-class ReviewForm(forms.Form):
+class ReviewForm(CleanTextMixin, forms.Form):
     action = forms.ChoiceField(choices=[("approve", "approve"), ("suppress", "suppress")])
     note = forms.CharField(label=_("メモ"), max_length=5000, required=False)
 

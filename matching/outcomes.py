@@ -14,6 +14,13 @@ docs/readiness.md):
   agreement recorded with no count counts as one person); by direction separately;
 - spin-off investments: outcomes of type spin-off investment, counted and summed.
 Outcomes without a fiscal year count in the totals but in no fiscal-year column.
+
+Small cells are suppressed (`publishable`): a published figure (a total or a fiscal-year cell)
+comes from agreements of at least three organisations, and nobody can isolate one agreement by
+taking their own away: for every party, the agreements it is not party to are none or at
+least two. A total is also suppressed when the cells hidden from it (suppressed years,
+agreements without a year) could be worked out from it by subtraction and are not themselves
+publishable. Suppressed figures are None and are shown as "—" with the reason.
 """
 
 from __future__ import annotations
@@ -77,13 +84,43 @@ def _contribution(aggregation: str, o) -> int:
     return 0
 
 
+MIN_ORGANISATIONS = 3
+
+
+def _parties(o) -> tuple:
+    """The two organisations of an agreement; a party that is gone counts as its own unknown."""
+    return (
+        o.academic_id if o.academic_id is not None else ("gone", o.pk, "a"),
+        o.company_id if o.company_id is not None else ("gone", o.pk, "c"),
+    )
+
+
+def publishable(outcomes: list) -> bool:
+    """Whether a figure aggregated from these agreements may be published (see above)."""
+    if not outcomes:
+        return True  # zero reveals no agreement
+    parties = [_parties(o) for o in outcomes]
+    organisations = {p for pair in parties for p in pair}
+    if len(organisations) < MIN_ORGANISATIONS or len(outcomes) < 2:
+        return False
+    for org in organisations:
+        others = sum(1 for pair in parties if org not in pair)
+        if others == 1:
+            return False
+    return True
+
+
 @dataclass
 class KpiRow:
     indicator: KpiIndicator
-    total: int
-    by_year: dict[int, int]
+    total: int | None  # None: suppressed (fewer than three organisations behind it)
+    by_year: dict[int, int | None]
     target_value: int | None
     progress: float | None  # platform total / national baseline, 0..
+
+    @property
+    def suppressed(self) -> bool:
+        return self.total is None or any(v is None for v in self.by_year.values())
 
     @property
     def code(self) -> str:
@@ -96,9 +133,11 @@ def _target(ind: KpiIndicator) -> int | None:
     return _round_yen(Decimal(ind.baseline_value) * ind.target_multiplier)
 
 
-def kpi_figures(*, fiscal_year: int | None = None) -> list[KpiRow]:
+def kpi_figures(*, fiscal_year: int | None = None, suppress: bool = True) -> list[KpiRow]:
     """Every national KPI with the platform's contribution from recorded outcomes; with
-    `fiscal_year`, the totals count that fiscal year only."""
+    `fiscal_year`, the totals count that fiscal year only. Published figures (pages, API,
+    CSV) are suppressed where too few organisations are behind them; `suppress=False` gives
+    the exact figures (coordinators, tests of the arithmetic)."""
     outcomes = list(
         Outcome.objects.only(
             "agreement_type",
@@ -107,11 +146,15 @@ def kpi_figures(*, fiscal_year: int | None = None) -> list[KpiRow]:
             "cross_appointment_direction",
             "cross_appointment_count",
             "fiscal_year",
+            "academic_id",
+            "company_id",
         )
     )
     rows = []
     for ind in KpiIndicator.objects.all():
         by_year: dict[int, int] = defaultdict(int)
+        year_outcomes: dict[int, list] = defaultdict(list)
+        in_total: list = []
         total = 0
         for o in outcomes:
             value = _contribution(ind.aggregation, o)
@@ -119,19 +162,57 @@ def kpi_figures(*, fiscal_year: int | None = None) -> list[KpiRow]:
                 continue
             if o.fiscal_year is not None:
                 by_year[o.fiscal_year] += value
+                year_outcomes[o.fiscal_year].append(o)
             if fiscal_year is None or o.fiscal_year == fiscal_year:
                 total += value
-        progress = round(total / ind.baseline_value, 6) if ind.baseline_value else None
+                in_total.append(o)
+        shown_years: dict[int, int | None] = {
+            y: (v if not suppress or publishable(year_outcomes[y]) else None)
+            for y, v in by_year.items()
+        }
+        # What a reader could work out from the total by subtracting the shown years.
+        derivable = [
+            o for o in in_total if o.fiscal_year is None or shown_years.get(o.fiscal_year) is None
+        ]
+        shown_total: int | None = total
+        if suppress and (
+            not publishable(in_total)
+            or (fiscal_year is None and derivable and not publishable(derivable))
+        ):
+            shown_total = None
+        progress = (
+            round(shown_total / ind.baseline_value, 6)
+            if ind.baseline_value and shown_total is not None
+            else None
+        )
         rows.append(
             KpiRow(
                 indicator=ind,
-                total=total,
-                by_year=dict(sorted(by_year.items())),
+                total=shown_total,
+                by_year=dict(sorted(shown_years.items())),
                 target_value=_target(ind),
                 progress=progress,
             )
         )
+    if suppress:
+        _suppress_derivable_moves(rows)
     return rows
+
+
+def _suppress_derivable_moves(rows: list[KpiRow]) -> None:
+    """Researcher moves are the sum of the two directions: when exactly one direction's cell is
+    suppressed, the sum would give it away by subtraction, so the sum is suppressed too."""
+    by_aggregation = {r.indicator.aggregation: r for r in rows}
+    moves = by_aggregation.get(KpiAggregation.RESEARCHER_MOVES)
+    u2c = by_aggregation.get(KpiAggregation.CROSS_APPOINTMENT_U2C)
+    c2u = by_aggregation.get(KpiAggregation.CROSS_APPOINTMENT_C2U)
+    if moves is None or u2c is None or c2u is None:
+        return
+    if (u2c.total is None) != (c2u.total is None):
+        moves.total = moves.progress = None
+    for year in moves.by_year:
+        if (u2c.by_year.get(year, 0) is None) != (c2u.by_year.get(year, 0) is None):
+            moves.by_year[year] = None
 
 
 def kpi_years(rows: list[KpiRow]) -> list[int]:
@@ -150,7 +231,12 @@ CSV_COLUMNS = [
     "target_text",
     "platform_total",
     "source",
+    "note",
 ]
+
+SUPPRESSED_NOTE = (
+    "empty cells are suppressed: fewer than three organisations, or one agreement could be isolated"
+)
 
 
 def kpi_csv(rows: list[KpiRow]) -> str:
@@ -172,9 +258,10 @@ def kpi_csv(rows: list[KpiRow]) -> str:
                 ind.target_fiscal_year if ind.target_fiscal_year is not None else "",
                 r.target_value if r.target_value is not None else "",
                 ind.target_text,
-                r.total,
+                "" if r.total is None else r.total,
                 ind.source_url or ind.source_title,
-                *(r.by_year.get(y, 0) for y in years),
+                SUPPRESSED_NOTE if r.suppressed else "",
+                *("" if r.by_year.get(y, 0) is None else r.by_year.get(y, 0) for y in years),
             ]
         )
     return buf.getvalue()

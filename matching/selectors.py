@@ -216,6 +216,16 @@ def introduction_for(*, user, proposal: Proposal) -> dict:
     }
 
 
+def introduction_reads(intro: dict, *, proposal: Proposal) -> list:
+    """The rows whose confidential text an introduction shows (for the access log)."""
+    shown = []
+    if intro["need"]["confidential_details"]:
+        shown.append(proposal.need)
+    if intro["seed"]["confidential_details"]:
+        shown.append(proposal.seed)
+    return shown
+
+
 def partnership_contacts_for(*, user, partnership: PartnershipProposal) -> dict | None:
     """Contacts of both organisations once a partnership is introduced (parties only)."""
     if partnership.introduced_at is None:

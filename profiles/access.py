@@ -11,7 +11,8 @@ Every view, API, selector, task, e-mail and template asks here; nothing else dec
   `require_coordinator` answer 403; the service guards `require_member`, `require_manager` and
   `require_coordinator_user` raise PermissionDenied with a message.
 - **Row visibility.** `public_or_own(user)`: published rows of approved organisations, plus every
-  row of the caller's own organisation.
+  row of the caller's own organisation. Approval gates reading: a member of a pending
+  organisation sees its own organisation only (`is_approved_member`), in pages and API alike.
 - **Confidential fields** (`confidential_*`) are visible to the owning organisation, and to
   whoever a *grant* opens them to. The domain knows no grant of its own; a higher app registers
   one with `register_confidential_grant` in its `AppConfig.ready()` (the matcher: "the two
@@ -64,6 +65,17 @@ def org_of(user) -> Organization | None:
 def is_coordinator(user) -> bool:
     """Platform coordinators (admins) are staff users."""
     return is_authenticated(user) and bool(getattr(user, "is_staff", False))
+
+
+def is_approved_member(user) -> bool:
+    """A coordinator, or a member of an approved organisation: who may read the platform.
+
+    A member of a pending (or rejected) organisation sees only its own organisation and its
+    registration status until a coordinator approves it, through pages and API alike."""
+    if is_coordinator(user):
+        return True
+    org = org_of(user)
+    return org is not None and org.is_approved
 
 
 def is_member_of(user, org: Organization) -> bool:
@@ -153,6 +165,8 @@ def public_or_own(user) -> Q | None:
     org = org_of(user)
     if org is None:
         return public
+    if not org.is_approved:
+        return Q(organization=org)  # approval gates reading
     return public | Q(organization=org)
 
 
@@ -162,8 +176,10 @@ def organizations_filter(user) -> Q | None:
         return None
     if is_coordinator(user):
         return Q()
-    cond = Q(approval_status=ApprovalStatus.APPROVED)
     org = org_of(user)
+    if org is not None and not org.is_approved:
+        return Q(pk=org.pk)  # approval gates reading
+    cond = Q(approval_status=ApprovalStatus.APPROVED)
     if org is not None:
         cond |= Q(pk=org.pk)
     return cond
@@ -299,3 +315,24 @@ def anonymous_needs_hidden_from(user, *, prefix: str = "") -> Q:
     if org is None:
         return named
     return named | Q(**{f"{prefix}organization": org})
+
+
+# What an anonymous need shows to those who may not know its company: neither the company nor
+# anything that points to it. Its key and database id name or order it next to the company's
+# other needs, so it is referred to by its opaque `public_id` instead, and its timestamps keep
+# the day only (a batch import gives a company's needs the same second).
+ANONYMOUS_NEED_HIDDEN = ("id", "key", "organization")
+ANONYMOUS_NEED_DAY_ONLY = ("created_at", "updated_at", "published_at")
+
+
+def redact_anonymous_need(data: dict) -> dict:
+    """The serialized need `data` as shown to someone who may not know its company."""
+    out = dict(data)
+    for name in ANONYMOUS_NEED_HIDDEN:
+        if name in out:
+            out[name] = None
+    for name in ANONYMOUS_NEED_DAY_ONLY:
+        value = out.get(name)
+        if isinstance(value, str) and "T" in value:
+            out[name] = value.split("T", 1)[0] + "T00:00:00+09:00"
+    return out

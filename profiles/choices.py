@@ -134,3 +134,8 @@ STAGE_ORDER = [s.value for s in Stage]
 
 TRL_MIN = 1
 TRL_MAX = 9
+
+# The largest amount of yen anyone may enter anywhere (budgets, tickets, contracts, estimates):
+# ¥10 trillion, far above any real agreement and far below the database's integer limit. One
+# bound for pages, API and imports alike, so no path lets a larger figure into the KPIs.
+MAX_YEN = 10**13

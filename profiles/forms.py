@@ -10,18 +10,26 @@ from __future__ import annotations
 import re
 
 from django import forms
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.forms import PasswordResetForm
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from config.text import MESSAGE as CONTROL_CHARACTERS_MESSAGE
+from config.text import has_control_characters
+from outbox.dispatch import enqueue
 from profiles.access import org_of
 from profiles.choices import (
+    MAX_YEN,
     PREFECTURE_CHOICES,
     TRL_MAX,
     TRL_MIN,
     CollaborationMode,
     InvestorKind,
     Language,
+    MemberRole,
     OrgKind,
     PublicationStatus,
     Region,
@@ -87,42 +95,33 @@ def apply_service_errors(form: forms.Form, exc: ValidationError) -> None:
 
 
 class CleanTextMixin:
-    """Refuses NUL characters in every text field (PostgreSQL cannot store them)."""
+    """Refuses control characters (NUL, ESC, …) in every text field and list of texts; the rule
+    is `config.text`, the same as the API's."""
 
     def clean(self):
         data = super().clean()
         for name, value in list(data.items()):
-            if isinstance(value, str) and "\x00" in value:
-                self.add_error(name, _("使用できない文字 (NUL) が含まれています。"))
+            texts = value if isinstance(value, (list, tuple)) else [value]
+            if any(isinstance(t, str) and has_control_characters(t) for t in texts):
+                self.add_error(name, CONTROL_CHARACTERS_MESSAGE)
         return data
 
 
-class OrganizationRegisterForm(forms.Form):
-    kind = forms.ChoiceField(label=_("組織の種別"), choices=OrgKind.choices)
-    name = forms.CharField(label=_("組織名"), max_length=200)
-    name_en = forms.CharField(label=_("英語名称"), max_length=200, required=False)
-    prefecture = forms.ChoiceField(
-        label=_("都道府県"), choices=[("", "---------"), *PREFECTURE_CHOICES]
-    )
-    website = forms.URLField(label=_("ウェブサイト"), required=False, assume_scheme="https")
-    contact_email = forms.EmailField(label=_("連絡先メール"))
-    description = forms.CharField(
-        label=_("組織の紹介"), widget=forms.Textarea(attrs={"rows": 4}), required=False
-    )
+class NewAccountForm(forms.Form):
+    """A user name and a password typed twice: what every new account needs (registration of
+    an organisation, acceptance of an invitation)."""
+
     username = forms.CharField(
         label=_("ユーザー名"),
         max_length=150,
         help_text=_("半角英数字と @ . + - _ が使えます。"),
     )
-    email = forms.EmailField(label=_("担当者のメール"))
     password1 = forms.CharField(label=_("パスワード"), widget=forms.PasswordInput, strip=False)
     password2 = forms.CharField(
         label=_("パスワード (確認)"), widget=forms.PasswordInput, strip=False
     )
 
     def clean_username(self) -> str:
-        from django.contrib.auth import get_user_model
-
         username = self.cleaned_data["username"]
         user_model = get_user_model()
         try:
@@ -144,6 +143,69 @@ class OrganizationRegisterForm(forms.Form):
             except ValidationError as exc:
                 self.add_error("password1", exc)
         return data
+
+
+class OrganizationRegisterForm(CleanTextMixin, NewAccountForm):
+    kind = forms.ChoiceField(label=_("組織の種別"), choices=OrgKind.choices)
+    name = forms.CharField(label=_("組織名"), max_length=200)
+    name_en = forms.CharField(label=_("英語名称"), max_length=200, required=False)
+    prefecture = forms.ChoiceField(
+        label=_("都道府県"), choices=[("", "---------"), *PREFECTURE_CHOICES]
+    )
+    website = forms.URLField(label=_("ウェブサイト"), required=False, assume_scheme="https")
+    contact_email = forms.EmailField(label=_("連絡先メール"))
+    description = forms.CharField(
+        label=_("組織の紹介"), widget=forms.Textarea(attrs={"rows": 4}), required=False
+    )
+    email = forms.EmailField(label=_("担当者のメール"))
+    field_order = [
+        "kind",
+        "name",
+        "name_en",
+        "prefecture",
+        "website",
+        "contact_email",
+        "description",
+        "username",
+        "email",
+        "password1",
+        "password2",
+    ]
+
+
+class InvitationAcceptForm(CleanTextMixin, NewAccountForm):
+    last_name = forms.CharField(label=_("姓"), max_length=150)
+    first_name = forms.CharField(label=_("名"), max_length=150)
+    field_order = ["last_name", "first_name", "username", "password1", "password2"]
+
+
+class AccountForm(CleanTextMixin, forms.Form):
+    last_name = forms.CharField(label=_("姓"), max_length=150, required=False)
+    first_name = forms.CharField(label=_("名"), max_length=150, required=False)
+    email = forms.EmailField(label=_("メールアドレス"))
+    language = forms.ChoiceField(
+        label=_("表示言語"),
+        choices=settings.LANGUAGES,
+        help_text=_("画面と、産学マッチから届くメールの言語です。"),
+    )
+
+
+class InvitationForm(forms.Form):
+    email = forms.EmailField(label=_("招待する方のメールアドレス"))
+    role = forms.ChoiceField(label=_("役割"), choices=MemberRole.choices, initial=MemberRole.STAFF)
+
+
+class MemberRoleForm(forms.Form):
+    role = forms.ChoiceField(label=_("役割"), choices=MemberRole.choices)
+
+
+class QueuedPasswordResetForm(PasswordResetForm):
+    """Django's password reset, with the e-mail sent by a worker in the user's own language
+    (an unknown address gets the same answer and no e-mail)."""
+
+    def save(self, *args, **kwargs) -> None:
+        for user in self.get_users(self.cleaned_data["email"]):
+            enqueue("profiles.tasks.send_password_reset_email", user.pk)
 
 
 class SeedForm(CleanTextMixin, forms.Form):
@@ -273,10 +335,10 @@ class NeedForm(CleanTextMixin, forms.Form):
         required=False,
     )
     budget_min_yen = forms.IntegerField(
-        label=_("予算下限 (円)"), min_value=0, max_value=10**13, required=False
+        label=_("予算下限 (円)"), min_value=0, max_value=MAX_YEN, required=False
     )
     budget_max_yen = forms.IntegerField(
-        label=_("予算上限 (円)"), min_value=0, max_value=10**13, required=False
+        label=_("予算上限 (円)"), min_value=0, max_value=MAX_YEN, required=False
     )
     duration_months = forms.IntegerField(
         label=_("期間 (月)"), min_value=1, max_value=240, required=False
@@ -361,10 +423,10 @@ class InvestorForm(CleanTextMixin, forms.Form):
         required=False,
     )
     ticket_min_yen = forms.IntegerField(
-        label=_("投資額下限 (円)"), min_value=0, max_value=10**13, required=False
+        label=_("投資額下限 (円)"), min_value=0, max_value=MAX_YEN, required=False
     )
     ticket_max_yen = forms.IntegerField(
-        label=_("投資額上限 (円)"), min_value=0, max_value=10**13, required=False
+        label=_("投資額上限 (円)"), min_value=0, max_value=MAX_YEN, required=False
     )
     regions = forms.MultipleChoiceField(
         label=_("対象地域"),
@@ -394,7 +456,7 @@ class OrganizationForm(CleanTextMixin, forms.Form):
     )
 
 
-class ReadinessForm(forms.ModelForm):
+class ReadinessForm(CleanTextMixin, forms.ModelForm):
     class Meta:
         model = ReadinessProfile
         fields = PROFILE_EDITABLE_FIELDS
@@ -433,7 +495,7 @@ class TrackRecordForm(forms.ModelForm):
 class EstimateForm(forms.Form):
     organization = forms.ModelChoiceField(queryset=None, label=_("大学・研究機関"))
     direct_costs_yen = forms.IntegerField(
-        label=_("直接経費 (円)"), min_value=0, max_value=10**13, initial=0
+        label=_("直接経費 (円)"), min_value=0, max_value=MAX_YEN, initial=0
     )
     faculty_person_months = forms.DecimalField(
         label=_("教員のエフォート (人月)"),

@@ -35,3 +35,30 @@ def sweep_import_jobs() -> dict:
     from profiles.services.imports.jobs import import_jobs_sweep
 
     return import_jobs_sweep()
+
+
+MAIL_RETRY = {
+    "acks_late": True,
+    "reject_on_worker_lost": True,
+    "autoretry_for": (OperationalError, InterfaceError, OSError),
+    "retry_backoff": 5,
+    "retry_backoff_max": 600,
+    "max_retries": 8,
+    "soft_time_limit": 60,
+    "time_limit": 90,
+}
+
+
+@shared_task(**MAIL_RETRY)
+def send_invitation_email(invitation_id: int) -> bool:
+    """The invitation e-mail (SMTP errors are OSErrors: retried with backoff)."""
+    from profiles.services.accounts import invitation_email_send
+
+    return invitation_email_send(invitation_id=invitation_id)
+
+
+@shared_task(**MAIL_RETRY)
+def send_password_reset_email(user_id: int) -> bool:
+    from profiles.services.accounts import password_reset_email_send
+
+    return password_reset_email_send(user_id=user_id)

@@ -1,7 +1,6 @@
 """Every route of the profiles app: its pages, and its API under api/."""
 
 from django.urls import include, path
-from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
 from profiles.api import csv as csv_api
@@ -9,10 +8,11 @@ from profiles.api import readiness as readiness_api
 from profiles.api.investors import InvestorProfileViewSet
 from profiles.api.members import MemberViewSet
 from profiles.api.needs import NeedViewSet
-from profiles.api.organizations import OrganizationViewSet, RegisterView
+from profiles.api.organizations import OrganizationViewSet, RegisterView, TokenView
 from profiles.api.seeds import SeedViewSet
 from profiles.api.ventures import VentureViewSet
 from profiles.views import (
+    accounts,
     imports,
     investors,
     needs,
@@ -33,7 +33,7 @@ router.register("organizations", OrganizationViewSet, basename="api-organization
 router.register("members", MemberViewSet, basename="api-member")
 
 api_urlpatterns = [
-    path("auth/token/", obtain_auth_token, name="api-auth-token"),
+    path("auth/token/", TokenView.as_view(), name="api-auth-token"),
     path("register/", RegisterView.as_view(), name="api-register"),
     path("seeds/export.csv", csv_api.SeedExportView.as_view(), name="api-seed-export"),
     path("needs/export.csv", csv_api.NeedExportView.as_view(), name="api-need-export"),
@@ -66,9 +66,24 @@ api_urlpatterns = [
 
 urlpatterns = [
     path("api/", include(api_urlpatterns)),
-    path("login/", public.LoginView.as_view(), name="login"),
+    path("login/", accounts.LoginView.as_view(), name="login"),
     path("logout/", public.LogoutView.as_view(), name="logout"),
     path("register/", public.org_register, name="org_register"),
+    path("i18n/setlang/", accounts.set_language, name="set_language"),
+    path("account/", accounts.account_page, name="account"),
+    path("account/password/", accounts.password_change, name="password_change"),
+    path("account/password/done/", accounts.password_change_done, name="password_change_done"),
+    path("password-reset/", accounts.password_reset, name="password_reset"),
+    path("password-reset/sent/", accounts.password_reset_done, name="password_reset_done"),
+    path(
+        "reset/<uidb64>/<token>/",
+        accounts.password_reset_confirm,
+        name="password_reset_confirm",
+    ),
+    path("reset/done/", accounts.password_reset_complete, name="password_reset_complete"),
+    path("invitations/<str:token>/", accounts.invitation_accept, name="invitation_accept"),
+    path("organization/members/", accounts.members_page, name="members"),
+    path("organization/access-log/", accounts.access_log_page, name="access_log"),
     path("seeds/", seeds.seed_list, name="seed_list"),
     path("seeds/new/", seeds.seed_create_page, name="seed_create"),
     path("seeds/import/", imports.seed_import, name="seed_import"),

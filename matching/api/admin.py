@@ -6,10 +6,10 @@ from __future__ import annotations
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers, status
-from rest_framework.permissions import IsAdminUser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from config import api_fields
 from matching import selectors
 from matching.api.common import (
     get_or_404,
@@ -23,9 +23,10 @@ from matching.models import (
 from matching.services import proposals as proposal_services
 from matching.services.metrics import admin_metrics
 from matching.services.refresh import match_all
+from profiles.api.permissions import Coordinator
 
 
-class MatchRunSerializer(serializers.ModelSerializer):
+class MatchRunSerializer(api_fields.ModelSerializer):
     progress = serializers.FloatField(read_only=True)
 
     class Meta:
@@ -46,17 +47,17 @@ class MatchRunSerializer(serializers.ModelSerializer):
 
 
 class ReviewInput(serializers.Serializer):
-    note = serializers.CharField(
+    note = api_fields.CharField(
         required=False, allow_blank=True, max_length=proposal_services.NOTE_MAX, default=""
     )
 
 
 class SuppressInput(serializers.Serializer):
-    note = serializers.CharField(max_length=proposal_services.NOTE_MAX)
+    note = api_fields.CharField(max_length=proposal_services.NOTE_MAX)
 
 
 class AdminReviewQueueView(generics.ListAPIView):
-    permission_classes = [IsAdminUser]
+    permission_classes = [Coordinator]
     serializer_class = ProposalSerializer
 
     def get_queryset(self):
@@ -64,7 +65,7 @@ class AdminReviewQueueView(generics.ListAPIView):
 
 
 class AdminPartnershipQueueView(generics.ListAPIView):
-    permission_classes = [IsAdminUser]
+    permission_classes = [Coordinator]
     serializer_class = PartnershipSerializer
 
     def get_queryset(self):
@@ -72,7 +73,7 @@ class AdminPartnershipQueueView(generics.ListAPIView):
 
 
 class AdminProposalReviewView(APIView):
-    permission_classes = [IsAdminUser]
+    permission_classes = [Coordinator]
     review_action: str = ""
 
     @extend_schema(request=ReviewInput, responses=ProposalSerializer)
@@ -89,7 +90,7 @@ class AdminProposalReviewView(APIView):
 
 
 class AdminPartnershipReviewView(APIView):
-    permission_classes = [IsAdminUser]
+    permission_classes = [Coordinator]
     review_action: str = ""
 
     @extend_schema(request=ReviewInput, responses=PartnershipSerializer)
@@ -110,7 +111,7 @@ class AdminPartnershipReviewView(APIView):
 
 
 class AdminMetricsView(APIView):
-    permission_classes = [IsAdminUser]
+    permission_classes = [Coordinator]
 
     @extend_schema(responses=OpenApiTypes.OBJECT)
     def get(self, request):
@@ -119,7 +120,7 @@ class AdminMetricsView(APIView):
 
 
 class AdminMatchRunListView(generics.ListAPIView):
-    permission_classes = [IsAdminUser]
+    permission_classes = [Coordinator]
     serializer_class = MatchRunSerializer
     queryset = MatchRun.objects.order_by("-created_at", "-id")
 
@@ -132,7 +133,7 @@ class AdminMatchRunListView(generics.ListAPIView):
 
 
 class AdminMatchRunDetailView(APIView):
-    permission_classes = [IsAdminUser]
+    permission_classes = [Coordinator]
 
     @extend_schema(responses=MatchRunSerializer)
     def get(self, request, pk: int):

@@ -9,6 +9,7 @@ from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from config import api_fields
 from matching.models.feedback import (
     AgreementType,
     CrossAppointmentDirection,
@@ -17,6 +18,7 @@ from matching.models.feedback import (
 )
 from matching.models.results import ProposalStatus
 from matching.services import proposals as proposal_services
+from profiles.choices import MAX_YEN
 
 PK_MAX = 9_223_372_036_854_775_807  # bigint: a larger id cannot exist, so it is a 404
 
@@ -68,7 +70,7 @@ class RespondInput(serializers.Serializer):
     reason = serializers.ChoiceField(
         choices=DeclineReason.choices, required=False, allow_blank=True
     )
-    comment = serializers.CharField(
+    comment = api_fields.CharField(
         required=False, allow_blank=True, max_length=proposal_services.COMMENT_MAX
     )
 
@@ -80,7 +82,7 @@ class RespondInput(serializers.Serializer):
 
 class OutcomeInput(serializers.Serializer):
     agreement_type = serializers.ChoiceField(choices=AgreementType.choices)
-    amount_yen = serializers.IntegerField(min_value=0, max_value=PK_MAX, default=0)
+    amount_yen = serializers.IntegerField(min_value=0, max_value=MAX_YEN, default=0)
     duration_years = serializers.IntegerField(min_value=1, max_value=50, default=1)
     cross_appointment_direction = serializers.ChoiceField(
         choices=CrossAppointmentDirection.choices, required=False, allow_blank=True, default=""
@@ -89,14 +91,20 @@ class OutcomeInput(serializers.Serializer):
     fiscal_year = serializers.IntegerField(
         min_value=2000, max_value=2100, required=False, allow_null=True, default=None
     )
-    note = serializers.CharField(
+    note = api_fields.CharField(
         required=False, allow_blank=True, max_length=proposal_services.NOTE_MAX, default=""
     )
 
 
 class ProposalListQuery(serializers.Serializer):
     status = serializers.ChoiceField(choices=ProposalStatus.choices, required=False)
-    need = serializers.IntegerField(min_value=1, max_value=PK_MAX, required=False)
+    need = serializers.IntegerField(
+        min_value=1,
+        max_value=PK_MAX,
+        required=False,
+        help_text=_("ニーズの ID (匿名のニーズは need_public_id で)"),
+    )
+    need_public_id = serializers.UUIDField(required=False)
     seed = serializers.IntegerField(min_value=1, max_value=PK_MAX, required=False)
 
 

@@ -8,6 +8,7 @@ from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from config import api_fields
 from matching import selectors
 from matching.api.common import (
     OutcomeInput,
@@ -22,7 +23,7 @@ from matching.models import (
 from matching.services import proposals as proposal_services
 
 
-class DealFlowSerializer(serializers.ModelSerializer):
+class DealFlowSerializer(api_fields.ModelSerializer):
     venture = serializers.SerializerMethodField()
     investor = serializers.SerializerMethodField()
 

@@ -33,6 +33,9 @@ def kpi_row_dict(r) -> dict:
         "source_url": ind.source_url,
         "note": ind.note,
         "platform_total": r.total,
+        # null figures are suppressed: fewer than three organisations behind them, or one
+        # agreement could be isolated by subtraction.
+        "suppressed": r.suppressed,
         "platform_by_fiscal_year": {str(y): v for y, v in r.by_year.items()},
         "progress_vs_baseline": r.progress,
     }

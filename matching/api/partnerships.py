@@ -9,6 +9,7 @@ from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from config import api_fields
 from matching import selectors
 from matching.api.common import (
     OutcomeInput,
@@ -27,8 +28,8 @@ from matching.services import proposals as proposal_services
 from profiles import access
 
 
-class PartnershipSerializer(serializers.ModelSerializer):
-    status_label = serializers.CharField(source="get_status_display", read_only=True)
+class PartnershipSerializer(api_fields.ModelSerializer):
+    status_label = api_fields.CharField(source="get_status_display", read_only=True)
     my_side = serializers.SerializerMethodField()
     evidence = serializers.SerializerMethodField()
     company = serializers.SerializerMethodField()

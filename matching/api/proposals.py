@@ -9,6 +9,7 @@ from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from config import api_fields
 from matching import selectors
 from matching.api.common import (
     OutcomeInput,
@@ -25,11 +26,12 @@ from matching.models import (
 )
 from matching.services import proposals as proposal_services
 from profiles import access
+from profiles.services.audit import confidential_reads_record
 from profiles.services.estimator import estimate_for_need
 
 
-class ProposalSerializer(serializers.ModelSerializer):
-    status_label = serializers.CharField(source="get_status_display", read_only=True)
+class ProposalSerializer(api_fields.ModelSerializer):
+    status_label = api_fields.CharField(source="get_status_display", read_only=True)
     my_side = serializers.SerializerMethodField()
     need = serializers.SerializerMethodField()
     seed = serializers.SerializerMethodField()
@@ -66,10 +68,9 @@ class ProposalSerializer(serializers.ModelSerializer):
 
     def get_need(self, obj: Proposal) -> dict:
         need = obj.need
-        user = self._user()
-        show_company = access.company_visible(user=user, need=need)
-        return {
+        data = {
             "id": need.pk,
+            "public_id": str(need.public_id),
             "key": need.key,
             "title": need.title,
             "description": need.description,
@@ -82,8 +83,11 @@ class ProposalSerializer(serializers.ModelSerializer):
             "trl_min": need.trl_min,
             "trl_max": need.trl_max,
             "preferred_regions": need.preferred_regions,
-            "organization": org_summary(need.organization) if show_company else None,
+            "organization": org_summary(need.organization),
         }
+        if not access.company_visible(user=self._user(), need=need):
+            data = access.redact_anonymous_need(data)
+        return data
 
     def get_seed(self, obj: Proposal) -> dict:
         seed = obj.seed
@@ -133,7 +137,13 @@ class ProposalListView(generics.ListAPIView):
         if "status" in query:
             qs = qs.filter(status=query["status"])
         if "need" in query:
-            qs = qs.filter(need_id=query["need"])
+            # By id only where the company may be known: an anonymous need's id would be
+            # confirmed by the answer (it is referred to by its public id instead).
+            qs = qs.filter(need_id=query["need"]).filter(
+                access.anonymous_needs_hidden_from(self.request.user, prefix="need__")
+            )
+        if "need_public_id" in query:
+            qs = qs.filter(need__public_id=query["need_public_id"])
         if "seed" in query:
             qs = qs.filter(seed_id=query["seed"])
         return qs.order_by("-score", "id")
@@ -169,4 +179,11 @@ class ProposalIntroductionView(APIView):
     @extend_schema(responses=OpenApiTypes.OBJECT)
     def get(self, request, pk: int):
         proposal = get_or_404(selectors.proposals_for(user=request.user), pk)
-        return Response(selectors.introduction_for(user=request.user, proposal=proposal))
+        intro = selectors.introduction_for(user=request.user, proposal=proposal)
+        confidential_reads_record(
+            user=request.user,
+            objects=selectors.introduction_reads(intro, proposal=proposal),
+            channel="introduction",
+            path=request.path,
+        )
+        return Response(intro)

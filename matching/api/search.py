@@ -10,6 +10,7 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from config import api_fields
 from matching.api.common import (
     org_summary,
     validated,
@@ -19,8 +20,8 @@ from profiles.choices import TRL_MAX, TRL_MIN, CollaborationMode, Region
 
 
 class SearchQuery(serializers.Serializer):
-    q = serializers.CharField(max_length=1000)
-    field = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    q = api_fields.CharField(max_length=1000)
+    field = api_fields.CharField(max_length=100, required=False, allow_blank=True)
     region = serializers.ChoiceField(choices=Region.choices, required=False, allow_blank=True)
     trl_min = serializers.IntegerField(min_value=TRL_MIN, max_value=TRL_MAX, required=False)
     trl_max = serializers.IntegerField(min_value=TRL_MIN, max_value=TRL_MAX, required=False)

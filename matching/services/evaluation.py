@@ -41,6 +41,7 @@ from profiles.selectors.readiness import readiness_scores
 from .corpus import Corpus, need_row
 from .embedding import SUBJECTS, get_embedder, matchable, subject_text, vectors_load
 from .refresh.needs import candidates_per_need
+from .refresh.partners import partnership_needs
 from .relevance import calibration_for, relevance_floor
 from .weights import (
     LEARNED_WEIGHTS_NAME,
@@ -205,6 +206,8 @@ def rankings_in_memory(
         links_by_need[need.id] = [
             OrgLink(link.need_id, link.org_id, link.seed_row, link.score) for link in links
         ]
+    named = set(partnership_needs().values_list("id", flat=True))
+    links_by_need = {n: links for n, links in links_by_need.items() if n in named}
     academic_ids = {link.org_id for links in links_by_need.values() for link in links}
     table = partnerships(
         links_by_need,

@@ -26,6 +26,7 @@ from profiles.selectors.readiness import readiness_scores
 
 from .corpus import Corpus, need_row
 from .embedding import get_embedder, matchable, vectors_load
+from .refresh.partners import partnership_needs
 
 PRIORS = (0.0, 5.0, 20.0, 50.0)
 PARTNER_GRID = list(
@@ -106,7 +107,11 @@ def heldout_report(*, gold: dict) -> dict:
             rows, corpus.seeds, corpus.weights, k=len(corpus.seeds), offsets_table=table
         )
 
+    named = set(partnership_needs().values_list("id", flat=True))
+
     def partner_scores(links_by_need, params=None) -> dict[str, float]:
+        # Built from named needs only, as the matcher builds them (refresh.partners).
+        links_by_need = {n: links for n, links in links_by_need.items() if n in named}
         table = partnerships(
             links_by_need,
             {n.id: n.organization_id for n in needs},

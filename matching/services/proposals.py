@@ -48,7 +48,7 @@ from matching.models.feedback import (
 from matching.models.results import ProposalStatus
 from matching.selectors import side_of
 from profiles.access import org_of, require_coordinator_user, require_member
-from profiles.choices import PublicationStatus
+from profiles.choices import MAX_YEN, PublicationStatus
 from profiles.models import Need, Seed, Venture
 
 from .refresh.needs import proposal_explanation
@@ -337,7 +337,7 @@ def partnership_respond(
 _INT_LIMITS = {
     # field: (minimum, maximum) — the database column's range, so nothing reaches the database
     # that it would refuse.
-    "amount_yen": (0, 9_223_372_036_854_775_807),
+    "amount_yen": (0, MAX_YEN),
     "duration_years": (1, 50),
     "cross_appointment_count": (0, 32767),
     "fiscal_year": (2000, 2100),

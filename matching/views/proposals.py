@@ -21,6 +21,7 @@ from profiles import access
 from profiles.access import require_org
 from profiles.choices import OrgKind
 from profiles.forms import apply_service_errors
+from profiles.services.audit import confidential_reads_record
 from profiles.services.estimator import estimate_for_need
 
 
@@ -128,6 +129,13 @@ def introduction(request: HttpRequest, pk: int) -> HttpResponse:
         selectors.proposals_for(user=request.user).prefetch_related("seed__researchers"), pk=pk
     )
     intro = selectors.introduction_for(user=request.user, proposal=proposal)
+    if request.method == "GET":
+        confidential_reads_record(
+            user=request.user,
+            objects=selectors.introduction_reads(intro, proposal=proposal),
+            channel="introduction",
+            path=request.path,
+        )
     form = OutcomeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

@@ -23,14 +23,28 @@ from profiles.models import (
 )
 from profiles.services import catalog as svc
 from profiles.services import organizations as org_svc
+from profiles.services.audit import confidential_reads_record
 
 
 class _ConfidentialForSuperusersOnly:
+    """Only superusers see the confidential text, on the row's own page; each such view is in
+    the access log like anyone's."""
+
     def get_exclude(self, request, obj=None):
         exclude = list(super().get_exclude(request, obj) or [])
         if not request.user.is_superuser:
             exclude.append("confidential_details")
         return exclude
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        response = super().change_view(request, object_id, form_url, extra_context)
+        if request.method == "GET" and request.user.is_superuser and response.status_code == 200:
+            obj = self.get_object(request, object_id)
+            if obj is not None and obj.confidential_details:
+                confidential_reads_record(
+                    user=request.user, objects=[obj], channel="admin", path=request.path
+                )
+        return response
 
 
 def _run(modeladmin, request, queryset, service, done_message):

@@ -20,11 +20,13 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers, viewsets
-from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 
+from config import api_fields
+from config.pagination import Pagination  # noqa: F401  (imported by the API modules)
 from profiles import access
 from profiles.choices import (
+    MAX_YEN,
     TRL_MAX,
     TRL_MIN,
     CollaborationMode,
@@ -35,9 +37,7 @@ from profiles.choices import (
 from profiles.models import (
     Organization,
 )
-
-MAX_YEN = 10**13  # ¥10 trillion: far above any real budget, far below the bigint limit
-
+from profiles.services.audit import confidential_reads_record
 
 MAX_ID = 2**63 - 1
 
@@ -49,7 +49,7 @@ ID_REGEX = r"[0-9]{1,18}"
 
 
 def key_field(**kw) -> serializers.CharField:
-    return serializers.RegexField(
+    return api_fields.RegexField(
         KEY_RE,
         max_length=100,
         required=False,
@@ -60,7 +60,7 @@ def key_field(**kw) -> serializers.CharField:
 
 def text_list(max_items: int = 50, max_length: int = 100, **kw) -> serializers.ListField:
     return serializers.ListField(
-        child=serializers.CharField(max_length=max_length),
+        child=api_fields.CharField(max_length=max_length),
         max_length=max_items,
         required=False,
         **kw,
@@ -83,11 +83,6 @@ def trl_field(**kw) -> serializers.IntegerField:
     return serializers.IntegerField(
         min_value=TRL_MIN, max_value=TRL_MAX, required=False, allow_null=True, **kw
     )
-
-
-class Pagination(PageNumberPagination):
-    page_size_query_param = "page_size"
-    max_page_size = 100
 
 
 class IntFilter(django_filters.Filter):
@@ -118,16 +113,30 @@ class CatalogFilter(django_filters.FilterSet):
 
 
 class ConfidentialMixin:
-    """Shows `confidential_details` only to those allowed (owner, introduced party)."""
+    """Shows `confidential_details` only to those allowed (owner, introduced party), and
+    records each read of a non-empty text in the access log (in one write per response when a
+    `CatalogViewSet` collects them, else at once)."""
 
     def to_representation(self, instance):
         data = super().to_representation(instance)
         request = self.context.get("request")
-        text = access.confidential_text(user=getattr(request, "user", None), obj=instance)
+        user = getattr(request, "user", None)
+        text = access.confidential_text(user=user, obj=instance)
         if text is None:
             data.pop("confidential_details", None)
         else:
             data["confidential_details"] = text
+            if text:
+                reads = self.context.get("confidential_reads")
+                if reads is not None:
+                    reads.append(instance)
+                else:
+                    confidential_reads_record(
+                        user=user,
+                        objects=[instance],
+                        channel="api",
+                        path=getattr(request, "path", ""),
+                    )
         return data
 
 
@@ -147,6 +156,20 @@ class CatalogViewSet(viewsets.ModelViewSet):
             org = access.org_of(self.request.user)
             qs = qs.filter(organization=org) if org is not None else qs.none()
         return qs
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        context["confidential_reads"] = self._confidential_reads = []
+        return context
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        reads = getattr(self, "_confidential_reads", None)
+        if reads and 200 <= response.status_code < 300:
+            confidential_reads_record(
+                user=request.user, objects=reads, channel="api", path=request.path
+            )
+            reads.clear()
+        return super().finalize_response(request, response, *args, **kwargs)
 
     def own_org(self) -> Organization:
         org = access.org_of(self.request.user)

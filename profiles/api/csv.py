@@ -16,6 +16,7 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from config import api_fields
 from profiles import access
 from profiles.api.needs import NeedFilter
 from profiles.api.seeds import SeedFilter
@@ -24,6 +25,7 @@ from profiles.models import (
 )
 from profiles.selectors import catalog as sel
 from profiles.services import imports as imp
+from profiles.services.audit import confidential_reads_record
 
 
 def _csv_response(filename: str, header: list[str], rows) -> HttpResponse:
@@ -42,7 +44,24 @@ def _join(values) -> str:
 
 
 class _ExportView(APIView):
+    """An export: the rows the caller may see, through the same filters as the list. Every row
+    whose confidential text is written into the file is recorded in the access log."""
+
     filterset_class: type[django_filters.FilterSet]
+
+    def confidential(self, obj) -> str:
+        text = obj.visible_confidential_details
+        if text:
+            self._reads.append(obj)
+        return text
+
+    def export(self, request, filename: str, header: list[str], rows) -> HttpResponse:
+        self._reads: list = []
+        response = _csv_response(filename, header, rows)
+        confidential_reads_record(
+            user=request.user, objects=self._reads, channel="export", path=request.path
+        )
+        return response
 
     def filtered(self, qs):
         fs = self.filterset_class(self.request.query_params, queryset=qs, request=self.request)
@@ -71,7 +90,7 @@ class SeedExportView(_ExportView):
                 s.organization.name,
                 s.title,
                 s.summary,
-                s.visible_confidential_details,
+                self.confidential(s),
                 _join(s.keywords),
                 s.field,
                 s.trl or "",
@@ -84,7 +103,7 @@ class SeedExportView(_ExportView):
             ]
             for s in qs.iterator(chunk_size=500)
         )
-        return _csv_response("seeds.csv", header, rows)
+        return self.export(request, "seeds.csv", header, rows)
 
 
 @extend_schema(
@@ -106,7 +125,7 @@ class NeedExportView(_ExportView):
                 n.organization.name if named else "",
                 n.title,
                 n.description,
-                n.visible_confidential_details,
+                self.confidential(n),
                 _join(n.keywords),
                 n.field,
                 _join(n.collaboration_modes),
@@ -122,7 +141,7 @@ class NeedExportView(_ExportView):
             ]
 
         rows = (row(n) for n in qs.iterator(chunk_size=500))
-        return _csv_response("needs.csv", imp.NEED_EXPORT_COLUMNS, rows)
+        return self.export(request, "needs.csv", imp.NEED_EXPORT_COLUMNS, rows)
 
 
 class CsvUploadSerializer(serializers.Serializer):
@@ -132,18 +151,18 @@ class CsvUploadSerializer(serializers.Serializer):
 
 class ImportErrorSerializer(serializers.Serializer):
     row = serializers.IntegerField()
-    column = serializers.CharField()
-    message = serializers.CharField()
+    column = api_fields.CharField()
+    message = api_fields.CharField()
 
 
 class ImportRowSerializer(serializers.Serializer):
     row = serializers.IntegerField()
-    key = serializers.CharField()
-    title = serializers.CharField()
+    key = api_fields.CharField()
+    title = api_fields.CharField()
 
 
 class ImportUpdatedRowSerializer(ImportRowSerializer):
-    changed = serializers.ListField(child=serializers.CharField())
+    changed = serializers.ListField(child=api_fields.CharField())
 
 
 class ImportReportSerializer(serializers.Serializer):
@@ -179,7 +198,21 @@ class _ImportView(APIView):
 
 _import_schema = extend_schema(
     request={"multipart/form-data": CsvUploadSerializer},
-    responses={200: ImportReportSerializer, 400: ImportReportSerializer},
+    responses={
+        200: ImportReportSerializer,
+        # The report of a file whose rows did not all load (nothing written), or the upload's
+        # own errors (no file, a bad flag) by field.
+        400: OpenApiResponse(
+            response={
+                "anyOf": [
+                    {"$ref": "#/components/schemas/ImportReport"},
+                    {"type": "object", "additionalProperties": True},
+                ]
+            },
+            description="取り込めなかった行の報告、またはアップロード自体の入力エラー"
+            " (the report of rows that could not be loaded, or errors of the upload itself)",
+        ),
+    },
 )
 
 

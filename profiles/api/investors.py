@@ -6,6 +6,7 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from config import api_fields
 from profiles.api.base import (
     CatalogViewSet,
     choice_list,
@@ -26,10 +27,10 @@ from profiles.selectors import catalog as sel
 from profiles.services import catalog as svc
 
 
-class InvestorProfileSerializer(serializers.ModelSerializer):
+class InvestorProfileSerializer(api_fields.ModelSerializer):
     organization = OrganizationBriefSerializer(read_only=True)
     investor_kind = serializers.ChoiceField(choices=InvestorKind.choices, required=False)
-    thesis = serializers.CharField(max_length=20000)
+    thesis = api_fields.CharField(max_length=20000)
     fields = text_list()
     stages = choice_list(Stage.choices)
     ticket_min_yen = yen_field()

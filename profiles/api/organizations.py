@@ -8,18 +8,23 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status, viewsets
+from rest_framework.authtoken.models import Token
+from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
-from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
+from config import api_fields
+from config.errors import lockout_response
 from profiles import access
 from profiles.api.base import (
     ID_REGEX,
     Pagination,
 )
+from profiles.api.permissions import OwnOrganization
+from profiles.api.throttles import AnonThrottle, RegistrationThrottle
 from profiles.choices import (
     PREFECTURE_REGION,
     OrgKind,
@@ -32,22 +37,26 @@ from profiles.selectors import catalog as sel
 from profiles.services import organizations as org_svc
 
 
-class OrganizationBriefSerializer(serializers.ModelSerializer):
+class OrganizationBriefSerializer(api_fields.ModelSerializer):
+    # Blank until the organisation gives its prefecture.
+    region = serializers.ChoiceField(choices=Region.choices, allow_blank=True, read_only=True)
+
     class Meta:
         model = Organization
         fields = ["id", "key", "kind", "name", "name_en", "prefecture", "region"]
         read_only_fields = fields
 
 
-class OrganizationSerializer(serializers.ModelSerializer):
-    name = serializers.CharField(max_length=200, required=False)
-    name_en = serializers.CharField(max_length=200, required=False, allow_blank=True)
+class OrganizationSerializer(api_fields.ModelSerializer):
+    name = api_fields.CharField(max_length=200, required=False)
+    name_en = api_fields.CharField(max_length=200, required=False, allow_blank=True)
     prefecture = serializers.ChoiceField(
         choices=list(PREFECTURE_REGION), required=False, allow_blank=True
     )
     website = serializers.URLField(max_length=200, required=False, allow_blank=True)
-    description = serializers.CharField(max_length=5000, required=False, allow_blank=True)
+    description = api_fields.CharField(max_length=5000, required=False, allow_blank=True)
     contact_email = serializers.EmailField(max_length=254, required=False, allow_blank=True)
+    region = serializers.ChoiceField(choices=Region.choices, allow_blank=True, read_only=True)
 
     class Meta:
         model = Organization
@@ -114,7 +123,12 @@ class OrganizationViewSet(viewsets.ReadOnlyModelViewSet):
         return org
 
     @extend_schema(methods=["PATCH"], request=OrganizationSerializer)
-    @action(detail=False, methods=["get", "patch"], url_path="me")
+    @action(
+        detail=False,
+        methods=["get", "patch"],
+        url_path="me",
+        permission_classes=[OwnOrganization],
+    )
     def me(self, request):
         org = self._own()
         if request.method == "PATCH":
@@ -138,30 +152,26 @@ class OrganizationViewSet(viewsets.ReadOnlyModelViewSet):
 
 class RegistrationSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=OrgKind.choices)
-    name = serializers.CharField(max_length=200)
-    name_en = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    name = api_fields.CharField(max_length=200)
+    name_en = api_fields.CharField(max_length=200, required=False, allow_blank=True)
     prefecture = serializers.ChoiceField(
         choices=list(PREFECTURE_REGION), required=False, allow_blank=True
     )
     website = serializers.URLField(max_length=200, required=False, allow_blank=True)
-    description = serializers.CharField(max_length=5000, required=False, allow_blank=True)
+    description = api_fields.CharField(max_length=5000, required=False, allow_blank=True)
     contact_email = serializers.EmailField(max_length=254, required=False, allow_blank=True)
-    username = serializers.RegexField(r"^[\w.@+-]+\Z", max_length=150)
+    username = api_fields.RegexField(r"^[\w.@+-]+\Z", max_length=150)
     email = serializers.EmailField(max_length=254)
-    password = serializers.CharField(
+    password = api_fields.CharField(
         max_length=128, write_only=True, style={"input_type": "password"}
     )
-
-
-class RegistrationThrottle(AnonRateThrottle):
-    rate = "60/hour"
 
 
 class RegisterView(APIView):
     """Register a new organisation and its first user (manager); an admin then approves it."""
 
     permission_classes = [AllowAny]
-    throttle_classes = [RegistrationThrottle]
+    throttle_classes = [RegistrationThrottle, AnonThrottle]
 
     @extend_schema(request=RegistrationSerializer, responses={201: OrganizationSerializer})
     def post(self, request):
@@ -177,3 +187,19 @@ class RegisterView(APIView):
             OrganizationBriefSerializer(org).data | {"approval_status": org.approval_status},
             status=status.HTTP_201_CREATED,
         )
+
+
+class TokenView(ObtainAuthToken):
+    """`POST /api/auth/token/` (username, password) → `{"token": …}`: DRF's token view, with
+    the sign-in lockout of django-axes answered as a 429 like on the sign-in page."""
+
+    throttle_classes = [AnonThrottle]
+
+    def post(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        if not serializer.is_valid():
+            if getattr(request, "axes_locked_out", False):
+                return lockout_response(request._request)
+            raise ValidationError(serializer.errors)
+        token, _created = Token.objects.get_or_create(user=serializer.validated_data["user"])
+        return Response({"token": token.key})

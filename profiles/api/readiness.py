@@ -22,7 +22,8 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from profiles.choices import OrgKind, Region
+from config import api_fields
+from profiles.choices import MAX_YEN, OrgKind, Region
 from profiles.models import Organization, ReadinessProfile, TrackRecord
 from profiles.selectors.catalog import needs_visible_to
 from profiles.selectors.readiness import (
@@ -46,13 +47,13 @@ from profiles.services.readiness import (
 )
 
 
-class ReadinessInputSerializer(serializers.ModelSerializer):
+class ReadinessInputSerializer(api_fields.ModelSerializer):
     class Meta:
         model = ReadinessProfile
         fields = PROFILE_EDITABLE_FIELDS
 
 
-class TrackRecordInputSerializer(serializers.ModelSerializer):
+class TrackRecordInputSerializer(api_fields.ModelSerializer):
     class Meta:
         model = TrackRecord
         fields = TRACK_RECORD_FIELDS
@@ -78,7 +79,7 @@ class ListQuerySerializer(serializers.Serializer):
 
 class EstimateInputSerializer(serializers.Serializer):
     organization = serializers.IntegerField()
-    direct_costs_yen = serializers.IntegerField(min_value=0, max_value=10**13, default=0)
+    direct_costs_yen = serializers.IntegerField(min_value=0, max_value=MAX_YEN, default=0)
     faculty_person_months = serializers.DecimalField(
         max_digits=7, decimal_places=2, min_value=0, max_value=1200, default=0
     )

@@ -7,6 +7,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.decorators import action
 
+from config import api_fields
 from profiles.api.base import (
     CatalogFilter,
     CatalogViewSet,
@@ -47,36 +48,36 @@ class SeedFilter(CatalogFilter):
         return filter_text(queryset, value, ["title", "summary", "keywords", "field"])
 
 
-class ResearcherSerializer(serializers.ModelSerializer):
-    name = serializers.CharField(max_length=200)
-    department = serializers.CharField(max_length=200, required=False, allow_blank=True)
-    researchmap_id = serializers.CharField(max_length=100, required=False, allow_blank=True)
+class ResearcherSerializer(api_fields.ModelSerializer):
+    name = api_fields.CharField(max_length=200)
+    department = api_fields.CharField(max_length=200, required=False, allow_blank=True)
+    researchmap_id = api_fields.CharField(max_length=100, required=False, allow_blank=True)
 
     class Meta:
         model = Researcher
         fields = ["name", "department", "researchmap_id", "cross_appointment_available"]
 
 
-class PatentSerializer(serializers.ModelSerializer):
-    application_number = serializers.CharField(max_length=100, required=False, allow_blank=True)
-    registration_number = serializers.CharField(max_length=100, required=False, allow_blank=True)
-    title = serializers.CharField(max_length=300, required=False, allow_blank=True)
+class PatentSerializer(api_fields.ModelSerializer):
+    application_number = api_fields.CharField(max_length=100, required=False, allow_blank=True)
+    registration_number = api_fields.CharField(max_length=100, required=False, allow_blank=True)
+    title = api_fields.CharField(max_length=300, required=False, allow_blank=True)
 
     class Meta:
         model = Patent
         fields = ["application_number", "registration_number", "title", "license_available"]
 
 
-class SeedSerializer(ConfidentialMixin, serializers.ModelSerializer):
+class SeedSerializer(ConfidentialMixin, api_fields.ModelSerializer):
     key = key_field()
     organization = OrganizationBriefSerializer(read_only=True)
-    title = serializers.CharField(max_length=300)
-    summary = serializers.CharField(max_length=20000)
-    confidential_details = serializers.CharField(
+    title = api_fields.CharField(max_length=300)
+    summary = api_fields.CharField(max_length=20000)
+    confidential_details = api_fields.CharField(
         max_length=50000, required=False, allow_blank=True, help_text=_("所有組織のみに表示")
     )
     keywords = text_list()
-    field = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    field = api_fields.CharField(max_length=100, required=False, allow_blank=True)
     trl = trl_field()
     collaboration_modes = choice_list(CollaborationMode.choices)
     language = serializers.ChoiceField(choices=Language.choices, required=False)

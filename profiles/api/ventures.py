@@ -8,6 +8,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.decorators import action
 
+from config import api_fields
 from profiles.api.base import (
     MAX_ID,
     CatalogViewSet,
@@ -38,16 +39,16 @@ class _SeedIdsField(serializers.ListField):
         return sorted(visible.filter(ventures=instance).order_by().values_list("id", flat=True))
 
 
-class VentureSerializer(ConfidentialMixin, serializers.ModelSerializer):
+class VentureSerializer(ConfidentialMixin, api_fields.ModelSerializer):
     key = key_field()
     organization = OrganizationBriefSerializer(read_only=True)
-    name = serializers.CharField(max_length=200)
-    summary = serializers.CharField(max_length=20000)
-    confidential_details = serializers.CharField(
+    name = api_fields.CharField(max_length=200)
+    summary = api_fields.CharField(max_length=20000)
+    confidential_details = api_fields.CharField(
         max_length=50000, required=False, allow_blank=True, help_text=_("所有組織のみに表示")
     )
     stage = serializers.ChoiceField(choices=Stage.choices, required=False)
-    seeks = serializers.CharField(max_length=5000, required=False, allow_blank=True)
+    seeks = api_fields.CharField(max_length=5000, required=False, allow_blank=True)
     seeds = _SeedIdsField(
         child=serializers.IntegerField(min_value=1, max_value=MAX_ID),
         max_length=100,

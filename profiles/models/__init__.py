@@ -1,11 +1,15 @@
 """Models of the `profiles` app, one module per area; import them from `profiles.models`."""
 
+from .audit import ConfidentialRead
 from .catalog import InvestorProfile, Need, Patent, Researcher, Seed, Venture
 from .jobs import ImportJob
-from .organizations import Membership, Organization
+from .organizations import Account, Invitation, Membership, Organization
 from .readiness import ReadinessProfile, ReadinessVersion, TrackRecord
 
 __all__ = [
+    "Account",
+    "ConfidentialRead",
+    "Invitation",
     "ImportJob",
     "InvestorProfile",
     "Membership",

@@ -8,6 +8,8 @@ confidential ever reaches the matcher, an explanation or a log.
 
 from __future__ import annotations
 
+import uuid
+
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -120,10 +122,16 @@ class Patent(models.Model):
 
 
 class Need(models.Model):
-    """A company's need (企業ニーズ)."""
+    """A company's need (企業ニーズ).
+
+    `public_id` is an opaque reference: an anonymous need is shown to others under it only (its
+    key and database id, which may name or order it next to the company's other needs, are
+    not shown until an introduction; see `profiles.access`).
+    """
 
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="needs")
     key = models.SlugField(_("キー"), max_length=100, unique=True)
+    public_id = models.UUIDField(_("公開ID"), default=uuid.uuid4, unique=True, editable=False)
     title = models.CharField(_("タイトル"), max_length=300)
     description = models.TextField(_("公開説明"), max_length=20000)
     confidential_details = models.TextField(_("非公開の詳細"), blank=True, max_length=50000)

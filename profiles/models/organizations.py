@@ -80,3 +80,71 @@ class Membership(models.Model):
     @property
     def is_manager(self) -> bool:
         return self.role == MemberRole.MANAGER
+
+
+class Account(models.Model):
+    """What a user chose for themselves: the language of their pages and e-mails."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="account"
+    )
+    language = models.CharField(
+        _("表示言語"), max_length=8, choices=settings.LANGUAGES, default="ja"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("アカウント設定")
+        verbose_name_plural = _("アカウント設定")
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.language})"
+
+
+class Invitation(models.Model):
+    """A manager's invitation of a person (by e-mail) to join the organisation with a role.
+
+    The link in the e-mail carries a signed reference to this row (see
+    `profiles.services.invitations`); it works once, until `expires_at`, unless revoked.
+    """
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="invitations"
+    )
+    email = models.EmailField(_("メールアドレス"))
+    role = models.CharField(
+        _("役割"), max_length=16, choices=MemberRole.choices, default=MemberRole.STAFF
+    )
+    nonce = models.CharField(max_length=64, unique=True)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(_("有効期限"))
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("招待")
+        verbose_name_plural = _("招待")
+
+    def __str__(self) -> str:
+        return f"{self.email} → {self.organization}"
+
+    @property
+    def is_open(self) -> bool:
+        from django.utils import timezone
+
+        return (
+            self.accepted_at is None
+            and self.revoked_at is None
+            and self.expires_at > timezone.now()
+        )

@@ -162,11 +162,14 @@ def _check_seed(seed: Seed) -> None:
 
 
 def replace_researchers(seed: Seed, items: list[dict]) -> bool:
-    """Replace the seed's researchers when they differ; True if anything changed."""
+    """Replace the seed's researchers when they differ; True if anything changed. Every
+    researcher has a name (not only blanks)."""
+    if any(not str(i.get("name") or "").strip() for i in items):
+        raise ValidationError({"researchers": [_("研究者の氏名を入力してください。")]})
     current = [{f: getattr(r, f) for f in RESEARCHER_FIELDS} for r in seed.researchers.all()]
     wanted = [
         {
-            "name": i.get("name", ""),
+            "name": str(i.get("name")).strip(),
             "department": i.get("department", ""),
             "researchmap_id": i.get("researchmap_id", ""),
             "cross_appointment_available": bool(i.get("cross_appointment_available", False)),
@@ -181,6 +184,18 @@ def replace_researchers(seed: Seed, items: list[dict]) -> bool:
 
 
 def replace_patents(seed: Seed, items: list[dict]) -> bool:
+    """Replace the seed's patents when they differ; each names an application or registration
+    number or a title."""
+    if any(
+        not any(
+            str(i.get(f) or "").strip()
+            for f in ("application_number", "registration_number", "title")
+        )
+        for i in items
+    ):
+        raise ValidationError(
+            {"patents": [_("出願番号・登録番号・名称のいずれかを入力してください。")]}
+        )
     current = [{f: getattr(p, f) for f in PATENT_FIELDS} for p in seed.patents.all()]
     wanted = [
         {

@@ -29,9 +29,11 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from profiles.choices import MAX_YEN
+
 REFERENCE_INDIRECT_RATE = Decimal("30")
 MAX_PERSON_MONTHS = Decimal("1200")  # 100 person-years: beyond that it is a typo
-MAX_YEN = 10**13  # ¥10 trillion
+
 # The standard scenario `estimate_for_need` uses when the caller gives no effort figures.
 DEFAULT_FACULTY_EFFORT = Decimal("0.10")  # one faculty member at 10 % effort
 DEFAULT_STUDENT_EFFORT = Decimal("0.25")  # one student RA at 25 % effort

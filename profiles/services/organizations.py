@@ -41,7 +41,7 @@ def organization_generate_key(*, name_en: str = "", kind: str = "") -> str:
     return candidate
 
 
-def _create_user(*, user_data: dict):
+def create_user(*, user_data: dict):
     User = get_user_model()
     username = user_data["username"]
     if User.objects.filter(username__iexact=username).exists():
@@ -80,7 +80,7 @@ def organization_register(*, data: dict, user_data: dict) -> Organization:
     org.region = region_for_prefecture(org.prefecture)
     org.full_clean()
     org.save()
-    user = _create_user(user_data=user_data)
+    user = create_user(user_data=user_data)
     Membership.objects.create(user=user, organization=org, role=MemberRole.MANAGER)
     return org
 
@@ -126,8 +126,34 @@ def member_add(*, org: Organization, by, user_data: dict, role: str = MemberRole
     require_manager(org=org, by=by)
     if role not in MemberRole.values:
         raise ValidationError({"role": [_("不明な役割です。")]})
-    user = _create_user(user_data=user_data)
+    user = create_user(user_data=user_data)
     return Membership.objects.create(user=user, organization=org, role=role)
+
+
+def _require_another_manager(membership: Membership) -> None:
+    """An organisation always keeps a manager: its last one can be neither removed nor
+    demoted (not even by themselves)."""
+    org = membership.organization
+    others = org.memberships.filter(role=MemberRole.MANAGER, user__is_active=True).exclude(
+        pk=membership.pk
+    )
+    if membership.is_manager and not others.exists():
+        raise ValidationError({"role": [_("最後の管理者は削除・変更できません。")]})
+
+
+@transaction.atomic
+def member_set_role(*, membership: Membership, by, role: str) -> Membership:
+    """A manager changes a member's role (manager ↔ staff)."""
+    require_manager(org=membership.organization, by=by)
+    if role not in MemberRole.values:
+        raise ValidationError({"role": [_("不明な役割です。")]})
+    membership = Membership.objects.select_for_update().get(pk=membership.pk)
+    if role != membership.role:
+        if role == MemberRole.STAFF:
+            _require_another_manager(membership)
+        membership.role = role
+        membership.save(update_fields=["role"])
+    return membership
 
 
 @transaction.atomic
@@ -135,11 +161,7 @@ def member_remove(*, membership: Membership, by) -> None:
     """A manager removes a member; the last manager of an organisation cannot be removed."""
     org = membership.organization
     require_manager(org=org, by=by)
-    if (
-        membership.is_manager
-        and not org.memberships.filter(role=MemberRole.MANAGER).exclude(pk=membership.pk).exists()
-    ):
-        raise ValidationError({"role": [_("最後の管理者は削除できません。")]})
+    _require_another_manager(membership)
     user = membership.user
     membership.delete()
     user.is_active = False

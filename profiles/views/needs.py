@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
+from profiles import access
 from profiles.access import require_org
 from profiles.choices import (
     OrgKind,
@@ -22,6 +23,7 @@ from profiles.forms import NeedForm, apply_service_errors
 from profiles.models import Need
 from profiles.selectors.catalog import own_needs
 from profiles.services import catalog
+from profiles.services.audit import confidential_reads_record
 from profiles.services.catalog import need_create, need_publish, need_update
 from profiles.views.base import STATUS_MESSAGES, safe_next
 
@@ -82,9 +84,11 @@ def _need_editor(request: HttpRequest, need: Need | None) -> HttpResponse:
             for name in NeedForm.base_fields
             if name != "confidential_details"
         }
-        initial["confidential_details"] = (
-            Need.objects.filter(pk=need.pk).values_list("confidential_details", flat=True).first()
-        )
+        initial["confidential_details"] = access.confidential_text(user=request.user, obj=need)
+        if initial["confidential_details"]:
+            confidential_reads_record(
+                user=request.user, objects=[need], channel="page", path=request.path
+            )
         form = NeedForm(initial=initial)
     return render(
         request,

@@ -1,5 +1,5 @@
-"""Public pages of the profiles area: sign-in and sign-out, and the registration of a new
-organisation (pending until a coordinator approves it)."""
+"""Public pages of the profiles area: sign-out, the sign-in lockout answer, and the registration
+of a new organisation (pending until a coordinator approves it). Sign-in is in `accounts`."""
 
 from __future__ import annotations
 
@@ -10,11 +10,6 @@ from django.shortcuts import render
 
 from profiles.forms import OrganizationRegisterForm, apply_service_errors
 from profiles.services.organizations import organization_register
-
-
-class LoginView(auth_views.LoginView):
-    template_name = "registration/login.html"
-    redirect_authenticated_user = True
 
 
 class LogoutView(auth_views.LogoutView):

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
+from profiles import access
 from profiles.access import require_org
 from profiles.choices import (
     ACADEMIC_KINDS,
@@ -29,6 +30,7 @@ from profiles.forms import (
 from profiles.models import Seed
 from profiles.selectors.catalog import own_seeds
 from profiles.services import catalog
+from profiles.services.audit import confidential_reads_record
 from profiles.services.catalog import seed_create, seed_publish, seed_update
 from profiles.views.base import STATUS_MESSAGES, safe_next
 
@@ -101,13 +103,16 @@ def _seed_editor(request: HttpRequest, seed: Seed | None) -> HttpResponse:
             researchers = ResearcherFormSet(prefix="researchers")
             patents = PatentFormSet(prefix="patents")
         else:
+            confidential = access.confidential_text(user=request.user, obj=seed)
+            if confidential:
+                confidential_reads_record(
+                    user=request.user, objects=[seed], channel="page", path=request.path
+                )
             form = SeedForm(
                 initial={
                     "title": seed.title,
                     "summary": seed.summary,
-                    "confidential_details": Seed.objects.filter(pk=seed.pk)
-                    .values_list("confidential_details", flat=True)
-                    .first(),
+                    "confidential_details": confidential,
                     "keywords": seed.keywords,
                     "field": seed.field,
                     "trl": seed.trl,

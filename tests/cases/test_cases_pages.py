@@ -6,6 +6,8 @@ import pytest
 from django.urls import reverse
 
 from matching.models import Outcome
+from profiles.choices import OrgKind
+from tests.factories import make_org
 
 pytestmark = pytest.mark.django_db
 
@@ -27,18 +29,21 @@ def test_a_case_page_shows_the_amount_and_its_sources(client):
 
 
 def test_the_kpi_dashboard_shows_baselines_and_platform_totals_by_direction(client):
-    Outcome.objects.create(
-        agreement_type="cross_appointment",
-        cross_appointment_direction="university_to_company",
-        cross_appointment_count=2,
-        fiscal_year=2025,
-    )
+    for _ in range(3):
+        Outcome.objects.create(
+            agreement_type="cross_appointment",
+            cross_appointment_direction="university_to_company",
+            cross_appointment_count=2,
+            fiscal_year=2025,
+            academic=make_org(kind=OrgKind.UNIVERSITY),
+            company=make_org(kind=OrgKind.COMPANY),
+        )
     r = client.get(reverse("kpi_dashboard"))
     assert r.status_code == 200
     html = r.content.decode()
     assert 'data-kpi="cross-appointment-u2c"' in html
     assert "1,150.88億円" in html  # ¥115,088M baseline
-    assert "2人" in html
+    assert "6人" in html
     r = client.get(reverse("kpi_dashboard"), {"fiscal_year": "abc"})
     assert r.status_code == 200
 

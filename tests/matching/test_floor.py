@@ -147,13 +147,14 @@ def test_unmet_needs_show_an_ip_office_its_fields_and_hide_anonymous_companies(c
     office = make_user(org=w["north"])
     client.force_login(office)
     html = client.get(reverse("unmet_needs")).content.decode()
-    assert f'data-need="{w["unserved"].pk}"' in html
-    assert f'data-need="{w["anonymous"].pk}"' in html
-    assert f'data-need="{w["served"].pk}"' not in html  # a seed serves it well
+    assert f'data-need="{w["unserved"].public_id}"' in html
+    assert f'data-need="{w["anonymous"].public_id}"' in html
+    assert f'data-need="{w["served"].public_id}"' not in html  # a seed serves it well
     assert "未来電機株式会社" in html  # a named need names its company
-    # The anonymous need: neither its company's name, key nor region.
+    # The anonymous need: neither its company's name, key nor region, nor its own key or id.
     hidden = w["hidden"]
     assert hidden.name not in html and hidden.key not in html and "中部" not in html
+    assert w["anonymous"].key not in html and f'"{w["anonymous"].pk}"' not in html
     assert html.count('data-testid="unmet-anonymous"') == 1
     # Another field than the office's: nothing, unless it asks for every field.
     food = make_org(kind=OrgKind.UNIVERSITY)
@@ -163,7 +164,8 @@ def test_unmet_needs_show_an_ip_office_its_fields_and_hide_anonymous_companies(c
     client.force_login(make_user(org=food))
     assert 'data-testid="unmet-empty"' in client.get(reverse("unmet_needs")).content.decode()
     everything = client.get(reverse("unmet_needs"), {"field": "all"}).content.decode()
-    assert f'data-need="{w["anonymous"].pk}"' in everything and hidden.name not in everything
+    assert f'data-need="{w["anonymous"].public_id}"' in everything
+    assert hidden.name not in everything
     client.force_login(make_user(org=w["company"]))
     assert client.get(reverse("unmet_needs")).status_code == 403
 
@@ -173,14 +175,14 @@ def test_the_company_itself_and_coordinators_see_its_anonymous_need_named(calibr
     rows = coverage.unmet_need_rows(
         user=make_user(org=w["hidden"]), needs=coverage.unmet_needs(fields=None)
     )
-    named = {r["id"]: r["company"] for r in rows}
-    assert named[w["anonymous"].pk]["name"] == "秘密工業株式会社"
+    named = {r["ref"]: r["company"] for r in rows}
+    assert named[str(w["anonymous"].public_id)]["name"] == "秘密工業株式会社"
     rows = coverage.unmet_need_rows(
         user=make_user(org=w["north"]), needs=coverage.unmet_needs(fields=None)
     )
-    row = next(r for r in rows if r["id"] == w["anonymous"].pk)
+    row = next(r for r in rows if r["ref"] == str(w["anonymous"].public_id))
     assert row["company"] is None and row["anonymous"]
-    assert "need" not in row and "organization" not in row  # nothing to leak from
+    assert not {"need", "organization", "id", "key"} & set(row)  # nothing to leak from
 
 
 def test_partnership_evidence_lists_only_links_above_the_floor(calibrated):

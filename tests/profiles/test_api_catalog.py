@@ -86,9 +86,15 @@ def test_search_export_and_list_of_another_org_exclude_its_drafts(uni, other_cli
 
 def test_anonymous_need_hides_the_company_from_other_organisations(company, uni_client):
     need = make_need(org=company, is_anonymous=True, confidential_details=SECRET)
-    body = uni_client.get(f"/api/needs/{need.id}/").json()
-    assert body["organization"] is None and body["key"] is None
+    # Not reachable by its database id (which would order it next to the company's other
+    # needs); by its opaque public id it shows no company, key or id.
+    assert uni_client.get(f"/api/needs/{need.id}/").status_code == 404
+    body = uni_client.get(f"/api/needs/{need.public_id}/").json()
+    assert body["organization"] is None and body["key"] is None and body["id"] is None
+    assert body["public_id"] == str(need.public_id)
+    assert body["created_at"].endswith("T00:00:00+09:00")
     assert "confidential_details" not in body
+    assert uni_client.get("/api/needs/", {"region": company.region}).json()["count"] == 0
     text = uni_client.get("/api/needs/").content.decode()
     assert company.name not in text and need.key not in text
     assert uni_client.get("/api/needs/", {"organization": company.key}).json()["count"] == 0
@@ -163,7 +169,7 @@ def test_a_pending_organisation_cannot_publish(uni_client, uni):
     uni.save()
     seed = make_seed(org=uni, status=PublicationStatus.DRAFT)
     response = uni_client.post(f"/api/seeds/{seed.id}/publish/")
-    assert response.status_code == 400 and "status" in response.json()
+    assert response.status_code == 403
     seed.refresh_from_db()
     assert seed.status == PublicationStatus.DRAFT
 
@@ -275,15 +281,21 @@ def test_need_is_written_with_its_organisation_from_the_session(company, company
 
 
 def test_errors_are_in_english_when_the_client_asks_for_english(uni, uni_client):
+    response = uni_client.post(
+        "/api/seeds/", {"title": "", "summary": "x"}, format="json", HTTP_ACCEPT_LANGUAGE="en"
+    )
+    assert response.json()["title"] == ["This field may not be blank."]
     uni.approval_status = ApprovalStatus.PENDING
     uni.save()
-    seed = make_seed(org=uni, status=PublicationStatus.DRAFT)
-    response = uni_client.post(f"/api/seeds/{seed.id}/publish/", HTTP_ACCEPT_LANGUAGE="en")
-    assert response.json()["status"] == [
-        "Nothing can be published until the organisation is approved."
-    ]
-    response = uni_client.post(f"/api/seeds/{seed.id}/publish/", HTTP_ACCEPT_LANGUAGE="ja")
-    assert response.json()["status"] == ["組織が承認されるまで公開できません。"]
+    response = uni_client.get("/api/seeds/", HTTP_ACCEPT_LANGUAGE="en")
+    assert response.json()["detail"] == (
+        "Until your organisation is approved you can see only its own profile and status."
+    )
+    response = uni_client.get("/api/seeds/", HTTP_ACCEPT_LANGUAGE="ja")
+    assert (
+        response.json()["detail"]
+        == "組織が承認されるまで、自組織の情報と登録状況のみ閲覧できます。"
+    )
 
 
 def test_confidential_details_open_to_the_other_party_only_after_an_introduction(
@@ -297,7 +309,7 @@ def test_confidential_details_open_to_the_other_party_only_after_an_introduction
     need = make_need(org=company, is_anonymous=True, confidential_details="社外秘の予算配分")
     proposal = Proposal.objects.create(need=need, seed=seed, score=0.9)
     assert "confidential_details" not in company_client.get(f"/api/seeds/{seed.id}/").json()
-    assert uni_client.get(f"/api/needs/{need.id}/").json()["organization"] is None
+    assert uni_client.get(f"/api/needs/{need.public_id}/").json()["organization"] is None
 
     proposal.introduced_at = timezone.now()
     proposal.save()
@@ -307,4 +319,4 @@ def test_confidential_details_open_to_the_other_party_only_after_an_introduction
     assert body["organization"]["key"] == company.key
     # A third organisation learns nothing from someone else's introduction.
     assert "confidential_details" not in other_client.get(f"/api/seeds/{seed.id}/").json()
-    assert other_client.get(f"/api/needs/{need.id}/").json()["organization"] is None
+    assert other_client.get(f"/api/needs/{need.public_id}/").json()["organization"] is None

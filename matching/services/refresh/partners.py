@@ -28,9 +28,15 @@ from ..embedding import matchable
 # --- Partnerships -----------------------------------------------------------------------------
 
 
+def partnership_needs():
+    """The needs a company's partnerships are built from: its named ones. A partnership names
+    the company, so a need it published anonymously must not be its evidence."""
+    return matchable("need").filter(is_anonymous=False)
+
+
 def partnerships_refresh(*, company_ids: list[int] | None = None) -> int:
     """Recompute the organisation-to-organisation partnerships of these companies."""
-    needs_qs = matchable("need")
+    needs_qs = partnership_needs()
     if company_ids is not None:
         needs_qs = needs_qs.filter(organization_id__in=company_ids)
     needs = {n.id: n for n in needs_qs}

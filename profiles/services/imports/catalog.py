@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from profiles.choices import (
     ACADEMIC_KINDS,
+    MAX_YEN,
     PREFECTURE_REGION,
     TRL_MAX,
     TRL_MIN,
@@ -32,7 +33,6 @@ from profiles.services import catalog as svc
 
 from .values import (
     LANGUAGES,
-    MAX_YEN,
     MODES,
     REGIONS,
     STAGES,

@@ -15,6 +15,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from profiles.choices import (
+    MAX_YEN,
     TRL_MAX,
     TRL_MIN,
     Language,
@@ -25,7 +26,6 @@ from .values import (
     LANGUAGES,
     MAX_CSV_BYTES,
     MAX_CSV_ROWS,
-    MAX_YEN,
     MODES,
     REGIONS,
     FieldError,

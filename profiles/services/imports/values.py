@@ -14,7 +14,6 @@ from profiles.choices import (
     Stage,
 )
 
-MAX_YEN = 10**13
 MAX_CSV_BYTES = 5 * 1024 * 1024
 MAX_CSV_ROWS = 5000
 KEY_RE = re.compile(r"^[^\s\x00-\x1f\x7f]{1,100}$")
