@@ -362,6 +362,27 @@ MATCHING_EXPOSURE_PENALTY = _env_float("MATCHING_EXPOSURE_PENALTY", 0.5)
 # Search keeps the published-seed corpus per process and checks its version at most this often.
 MATCHING_SEARCH_CHECK_SECONDS = _env_float("MATCHING_SEARCH_CHECK_SECONDS", 2.0)
 MATCHING_USE_LEARNED_WEIGHTS = _env_bool("MATCHING_USE_LEARNED_WEIGHTS", False)
+# Calibrated relevance (the probability that a person calls a seed relevant to a need, see
+# matching/engine/relevance.py): a pair becomes a proposal only at or above the floor, search
+# lists "possible" matches down to it and hides weaker ones behind a link, partnership evidence
+# lists only links above it. 0.4 is taken from the leave-one-company-out curve of the
+# development set (docs/matching.md). "strong" starts at MATCHING_RELEVANCE_STRONG.
+MATCHING_RELEVANCE_FLOOR = _env_float("MATCHING_RELEVANCE_FLOOR", 0.4)
+# Pseudo-count (need × seed cells) shrinking a language block's median similarity towards the
+# need language's overall median (matching/engine/scoring.py, docs/matching.md).
+MATCHING_LANGUAGE_PRIOR = _env_float("MATCHING_LANGUAGE_PRIOR", 5.0)
+if MATCHING_LANGUAGE_PRIOR < 0:
+    raise ImproperlyConfigured("MATCHING_LANGUAGE_PRIOR must be 0 or more")
+MATCHING_RELEVANCE_STRONG = _env_float("MATCHING_RELEVANCE_STRONG", 0.8)
+# Below this many seeds the calibration is not used (z-scores over n seeds never exceed
+# sqrt(n - 1)): a new platform is matched as an uncalibrated one, without a floor.
+MATCHING_RELEVANCE_MIN_SEEDS = _env_int("MATCHING_RELEVANCE_MIN_SEEDS", 20)
+if not 0.0 <= MATCHING_RELEVANCE_FLOOR <= MATCHING_RELEVANCE_STRONG <= 1.0:
+    raise ImproperlyConfigured(
+        "MATCHING_RELEVANCE_FLOOR and MATCHING_RELEVANCE_STRONG must satisfy "
+        f"0 <= floor <= strong <= 1, got {MATCHING_RELEVANCE_FLOOR} and "
+        f"{MATCHING_RELEVANCE_STRONG}"
+    )
 MATCHING_LEARN_MIN_LABELS = _env_int("MATCHING_LEARN_MIN_LABELS", 30)
 for _name in (
     "MATCHING_PROPOSALS_PER_NEED",

@@ -24,6 +24,7 @@ from matching.models import (
     PartnershipResponse,
     Proposal,
     ProposalResponse,
+    RelevanceCalibration,
 )
 from matching.services import proposals as proposal_services
 
@@ -222,7 +223,7 @@ class OutcomeAdmin(admin.ModelAdmin):
 
 @admin.register(MatchScore)
 class MatchScoreAdmin(ReadOnlyComputedAdmin):
-    list_display = ["need", "seed", "score", "rank", "model_id", "computed_at"]
+    list_display = ["need", "seed", "score", "relevance", "rank", "model_id", "computed_at"]
     list_filter = ["model_id"]
     search_fields = ["need__title", "need__key", "seed__title", "seed__key"]
     list_select_related = ["need", "seed"]
@@ -249,6 +250,22 @@ class EvaluationResultAdmin(ReadOnlyComputedAdmin):
     list_display = ["id", "gold_name", "model_id", "created_at"]
     list_filter = ["model_id"]
     search_fields = ["gold_name", "model_id"]
+
+
+@admin.register(RelevanceCalibration)
+class RelevanceCalibrationAdmin(ReadOnlyComputedAdmin):
+    """Written by `manage.py fit_relevance`; the latest row of a model id is in force."""
+
+    list_display = [
+        "model_id",
+        "method",
+        "intercept",
+        "slope",
+        "suggested_floor",
+        "source",
+        "created_at",
+    ]
+    list_filter = ["model_id"]
 
 
 @admin.register(MatchRun)

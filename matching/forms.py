@@ -48,6 +48,13 @@ class SearchForm(CleanTextMixin, forms.Form):
         choices=[("", _("すべて")), *CollaborationMode.choices],
         required=False,
     )
+    sort = forms.ChoiceField(
+        label=_("並び順"),
+        choices=[("score", _("関連の高い順")), ("trl", _("TRL の高い順")), ("newest", _("新着順"))],
+        required=False,
+    )
+    # "Show weaker matches": list the candidates below the relevance floor too.
+    weak = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
     def clean_q(self) -> str:
         return self.cleaned_data["q"].strip()

@@ -99,13 +99,15 @@ def partnerships_for(*, user) -> QuerySet[PartnershipProposal]:
 
 
 def partnership_links(*, user, partnership: PartnershipProposal, limit: int = 10) -> list[dict]:
-    """The seed–need links behind a partnership: public titles and the matcher's scores.
+    """The seed–need links behind a partnership worth reading (relevance at or above the
+    floor): public titles and the matcher's scores.
 
     A need the company published anonymously is left out for anyone but the company itself
     and coordinators: naming it next to the company would reveal who is behind it.
     """
     scores = (
-        MatchScore.objects.filter(
+        MatchScore.objects.worth_reading()
+        .filter(
             need__organization_id=partnership.company_id,
             seed__organization_id=partnership.academic_id,
             need__status=PublicationStatus.PUBLISHED,
@@ -120,6 +122,7 @@ def partnership_links(*, user, partnership: PartnershipProposal, limit: int = 10
             "need": {"id": s.need_id, "key": s.need.key, "title": s.need.title},
             "seed": {"id": s.seed_id, "key": s.seed.key, "title": s.seed.title},
             "score": s.score,
+            "relevance": s.relevance,
             "signals": s.signals,
         }
         for s in scores[:limit]

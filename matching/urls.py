@@ -1,5 +1,6 @@
-"""Every route of the matching app: its pages (landing, dashboards, search, proposals,
-partnerships, deal flow, KPIs, the coordinator console), and its API under api/."""
+"""Every route of the matching app: its pages (landing, dashboards, search, proposals, a
+need's matching, unmet needs, partnerships, deal flow, KPIs, the coordinator console), and its
+API under api/."""
 
 from django.urls import include, path
 
@@ -9,7 +10,16 @@ from matching.api import kpi as kpi_api
 from matching.api import partnerships as partnership_api
 from matching.api import proposals as proposal_api
 from matching.api import search as search_api
-from matching.views import console, dashboards, deal_flow, kpi, partnerships, proposals, search
+from matching.views import (
+    console,
+    coverage,
+    dashboards,
+    deal_flow,
+    kpi,
+    partnerships,
+    proposals,
+    search,
+)
 
 api_urlpatterns = [
     path("proposals/", proposal_api.ProposalListView.as_view(), name="matching-api-proposals"),
@@ -107,6 +117,9 @@ urlpatterns = [
     path("", dashboards.landing, name="landing"),
     path("dashboard/", dashboards.dashboard, name="dashboard"),
     path("search/", search.partner_search, name="partner_search"),
+    # Not under needs/<pk>/…: profiles routes needs/<pk>/<action>/ to the need's status actions.
+    path("matches/needs/<int:pk>/", coverage.need_matches, name="need_matches"),
+    path("unmet-needs/", coverage.unmet_needs, name="unmet_needs"),
     path("proposals/", proposals.proposal_inbox, name="proposal_inbox"),
     path("proposals/<int:pk>/", proposals.proposal_detail, name="proposal_detail"),
     path("proposals/<int:pk>/introduction/", proposals.introduction, name="introduction"),
@@ -117,5 +130,6 @@ urlpatterns = [
     path("kpi/export.csv", kpi.kpi_csv_view, name="kpi_csv"),
     path("console/", console.console_queue, name="console_queue"),
     path("console/quality/", console.console_quality, name="console_quality"),
+    path("console/uncovered/", coverage.console_uncovered, name="console_uncovered"),
     path("console/rebuild/", console.console_rebuild, name="console_rebuild"),
 ]

@@ -100,3 +100,92 @@ def make_track_record(*, org: Organization, fiscal_year: int = 2024, **kw):
     from profiles.models import TrackRecord
 
     return TrackRecord.objects.create(organization=org, fiscal_year=fiscal_year, **kw)
+
+
+# --- A corpus where relevance is known (hashing embedder) --------------------------------------
+
+
+def topic_text(i: int, words: int = 8) -> str:
+    """Words of topic i: random syllables, so two topics share almost no character n-gram and
+    the `hashing` embedder finds a topic's seed only from the same topic's words."""
+    import random
+
+    r = random.Random(1000 + i)
+    return " ".join(
+        "".join(r.choice("bcdfghjklmnpqrstvwxz") + r.choice("aeiou") for _ in range(4))
+        for _ in range(words)
+    )
+
+
+# The calibration the tests store for the hashing embedder: p = sigmoid(-9 + 3 z). On the topic
+# corpus a need's own-topic seed has z ≈ 4–4.6 (p ≈ 0.95–0.99) and the best seed of a need of
+# a topic no seed has z ≈ 1.5–2 (p ≈ 0.01–0.05); the floor 0.4 sits at z ≈ 2.87.
+HASHING_CALIBRATION = {"intercept": -9.0, "slope": 3.0}
+
+
+def store_hashing_calibration(**kw):
+    """Store HASHING_CALIBRATION for the active (hashing) model, as `fit_relevance` would."""
+    from matching.services.embedding import get_embedder
+    from matching.services.relevance import calibration_store
+
+    params = {**HASHING_CALIBRATION, **kw}
+    return calibration_store(model_id=get_embedder().model_id, source="tests", **params)
+
+
+def make_topic_world(*, seeds: int = 24) -> dict:
+    """Two universities with `seeds` seeds of topics 0..seeds-1 (fields 材料 and 食品, TRL 2..9),
+    a company with a need on topic 0 (served well) and a need on topic 100 (no seed serves it,
+    field 材料), and an anonymous company with a need on topic 101 (field 材料, unserved)."""
+    north = make_org(kind=OrgKind.UNIVERSITY, name="北方大学", prefecture="青森県")
+    south = make_org(kind=OrgKind.UNIVERSITY, name="南海大学", prefecture="福岡県")
+    company = make_org(kind=OrgKind.COMPANY, name="未来電機株式会社", prefecture="大阪府")
+    hidden = make_org(kind=OrgKind.COMPANY, name="秘密工業株式会社", prefecture="愛知県")
+    made = []
+    for i in range(seeds):
+        made.append(
+            make_seed(
+                org=north if i % 2 == 0 else south,
+                key=f"topic-seed-{i}",
+                title=f"研究シーズ {i}",
+                summary=topic_text(i),
+                keywords=[],
+                field="材料" if i % 2 == 0 else "食品",
+                trl=2 + i % 8,
+                capacity=3,
+            )
+        )
+    served = make_need(
+        org=company,
+        key="need-served",
+        title="よく合うニーズ",
+        description=topic_text(0),
+        keywords=[],
+        field="材料",
+    )
+    unserved = make_need(
+        org=company,
+        key="need-unserved",
+        title="合う研究シーズのないニーズ",
+        description=topic_text(100),
+        keywords=[],
+        field="材料",
+    )
+    anonymous = make_need(
+        org=hidden,
+        key="need-anonymous",
+        title="匿名の未充足ニーズ",
+        description=topic_text(101),
+        keywords=[],
+        field="材料",
+        is_anonymous=True,
+    )
+    return {
+        "north": north,
+        "south": south,
+        "company": company,
+        "hidden": hidden,
+        "seeds": made,
+        "served": served,
+        "unserved": unserved,
+        "anonymous": anonymous,
+    }

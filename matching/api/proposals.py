@@ -45,6 +45,8 @@ class ProposalSerializer(api_fields.ModelSerializer):
             "status",
             "status_label",
             "score",
+            "relevance",
+            "requested_at",
             "signals",
             "explanation",
             "model_id",

@@ -1,4 +1,5 @@
-"""Semantic search of the seeds the caller may see."""
+"""Semantic search of the seeds the caller may see: relevance bands, the floor (weaker matches
+only with `include_weak`), sorting and pages."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from matching.api.common import (
     org_summary,
     validated,
 )
-from matching.services.search import search_seeds
+from matching.services.search import MAX_LIMIT, SORTS, search
 from profiles.choices import TRL_MAX, TRL_MIN, CollaborationMode, Region
 
 
@@ -28,6 +29,9 @@ class SearchQuery(serializers.Serializer):
         choices=CollaborationMode.choices, required=False, allow_blank=True
     )
     limit = serializers.IntegerField(min_value=1, max_value=100, default=20)
+    page = serializers.IntegerField(min_value=1, max_value=100, default=1)
+    sort = serializers.ChoiceField(choices=SORTS, default="score")
+    include_weak = serializers.BooleanField(default=False)
 
     def validate_q(self, value: str) -> str:
         if not value.strip():
@@ -47,10 +51,7 @@ class SeedSearchView(APIView):
     @extend_schema(parameters=[SearchQuery], responses=OpenApiTypes.OBJECT)
     def get(self, request):
         query = validated(SearchQuery, request.query_params)
-        # Imported here: the search service loads the embedder stack, which the rest of the
-        # API does not need.
-
-        hits = search_seeds(
+        found = search(
             user=request.user,
             text=query["q"],
             field=query.get("field") or None,
@@ -58,8 +59,12 @@ class SeedSearchView(APIView):
             trl_min=query.get("trl_min"),
             trl_max=query.get("trl_max"),
             mode=query.get("mode") or None,
-            limit=query["limit"],
+            limit=MAX_LIMIT,
+            include_weak=query["include_weak"],
+            sort=query["sort"],
         )
+        size, page = query["limit"], query["page"]
+        hits = found.hits[(page - 1) * size : page * size]
         results = [
             {
                 "seed": {
@@ -74,9 +79,22 @@ class SeedSearchView(APIView):
                     "organization": org_summary(hit.seed.organization),
                 },
                 "score": float(hit.score),
+                "relevance": hit.relevance,
+                "band": hit.band,
                 "signals": {k: float(v) for k, v in (hit.signals or {}).items()},
+                # Signals that only took the default of an unknown fact (not evidence).
+                "defaults": list(hit.defaults),
                 "shared_terms": list(hit.shared_terms or []),
             }
             for hit in hits
         ]
-        return Response({"count": len(results), "results": results})
+        return Response(
+            {
+                "count": len(results),
+                "total": len(found.hits),
+                "page": page,
+                "weaker": found.weaker,
+                "calibrated": found.calibrated,
+                "results": results,
+            }
+        )

@@ -62,13 +62,24 @@ def _sigmoid(x: np.ndarray | float) -> np.ndarray | float:
     return 1.0 / (1.0 + np.exp(-x))
 
 
-def link_strengths(links: Sequence[OrgLink]) -> list[float]:
+@dataclass(frozen=True)
+class PartnerParams:
+    """The four parameters of a link's strength (defaults: the module constants)."""
+
+    margin: float = PARTNER_RELATIVE_MARGIN
+    temperature: float = PARTNER_TEMPERATURE
+    gate: float = PARTNER_GATE
+    gate_temperature: float = PARTNER_GATE_TEMPERATURE
+
+
+def link_strengths(links: Sequence[OrgLink], params: PartnerParams | None = None) -> list[float]:
     if not links:
         return []
+    p = params or PartnerParams()
     scores = np.array([link.score for link in links], dtype=float)
     top = scores.max()
-    relative = _sigmoid((scores - top + PARTNER_RELATIVE_MARGIN) / PARTNER_TEMPERATURE)
-    gate = _sigmoid((scores - PARTNER_GATE) / PARTNER_GATE_TEMPERATURE)
+    relative = _sigmoid((scores - top + p.margin) / p.temperature)
+    gate = _sigmoid((scores - p.gate) / p.gate_temperature)
     return (relative * gate).tolist()
 
 
@@ -79,6 +90,7 @@ def partnerships(
     min_strength: float = 0.05,
     readiness: Mapping[int, float] | None = None,
     readiness_weight: float = 0.0,
+    params: PartnerParams | None = None,
 ) -> dict[int, list[Partnership]]:
     """For each company, the academic organisations ranked by summed link strength.
 
@@ -88,7 +100,7 @@ def partnerships(
     table: dict[int, dict[int, Partnership]] = defaultdict(dict)
     for need_id, links in links_by_need.items():
         company = company_of_need[need_id]
-        for link, strength in zip(links, link_strengths(links), strict=True):
+        for link, strength in zip(links, link_strengths(links, params), strict=True):
             entry = table[company].setdefault(
                 link.org_id, Partnership(company, link.org_id, 0.0, [])
             )

@@ -45,6 +45,7 @@ def partnership_evidence(links: Sequence[Mapping]) -> list[dict]:
         "seed_id",
         "seed_title",
         "score",
+        "relevance",
         "strength",
         "shared_terms",
     )

@@ -1,5 +1,7 @@
-"""Offline ranking metrics of CATALOG.md: nDCG@k (gain 2^g − 1, discount log2(rank + 1)),
-recall@k and MRR, each averaged over the queries of a gold file."""
+"""Offline metrics of CATALOG.md: nDCG@k (gain 2^g − 1, discount log2(rank + 1)), recall@k and
+MRR, each averaged over the queries of a gold file; and the proposal metrics (how many
+proposals are worth reading, how many strong pairs are proposed, proposals for needs no seed
+serves)."""
 
 from __future__ import annotations
 
@@ -49,6 +51,29 @@ def org_grades(
     return out
 
 
+def proposal_metrics(
+    proposals: Mapping[str, Sequence[str]],
+    need_seed: Mapping[str, Mapping[str, float]],
+    no_match: Sequence[str] = (),
+) -> dict[str, float]:
+    """`proposal_precision`: over the proposals made for needs in `need_seed`, the share whose
+    seed has grade >= 1 (1.0 when none was made: nothing unreadable was sent);
+    `proposal_recall`: the share of grade-2 pairs proposed (1.0 when the gold has none);
+    `no_match_proposals`: proposals made for the `no_match` needs."""
+    made = relevant = 0
+    for need, grades in need_seed.items():
+        for seed in proposals.get(need, []):
+            made += 1
+            relevant += grades.get(seed, 0) >= 1
+    strong = [(n, s) for n, grades in need_seed.items() for s, g in grades.items() if g >= 2]
+    found = sum(1 for n, s in strong if s in proposals.get(n, []))
+    return {
+        "proposal_precision": round(relevant / made, 4) if made else 1.0,
+        "proposal_recall": round(found / len(strong), 4) if strong else 1.0,
+        "no_match_proposals": sum(len(proposals.get(n, [])) for n in no_match),
+    }
+
+
 def evaluate_rankings(
     rankings: Mapping[str, Mapping[str, Sequence[str]]],
     gold: Mapping[str, Mapping[str, Mapping[str, float]]],
@@ -57,7 +82,8 @@ def evaluate_rankings(
     """The metrics object `evaluate_matching` prints, from a rankings file and a gold file.
 
     A gold query missing from the rankings counts as an empty ranking (score 0), so a matcher
-    cannot improve its figures by dropping hard queries.
+    cannot improve its figures by dropping hard queries. A need missing from `proposals`
+    counts as one without proposals.
     """
     need_seed = gold.get("need_seed", {})
     seed_rank = rankings.get("need_seed", {})
@@ -84,4 +110,4 @@ def evaluate_rankings(
         "org_ndcg@5": round(mean(org5), 4),
         "partner_ndcg@3": round(mean(partner), 4),
         "investor_ndcg@3": round(mean(investor), 4),
-    }
+    } | proposal_metrics(rankings.get("proposals", {}), need_seed, gold.get("no_match", []))

@@ -12,7 +12,8 @@ comparable across needs and languages in two steps:
 
 Structured signals are values in [0, 1] (1 = no objection, unknown counts as 1) multiplied by
 their weights and added to the semantic z-score. Every signal's contribution is kept so an
-explanation can show it.
+explanation can show it, with which of them only took the default of an unknown fact (an
+explanation does not show those as evidence).
 """
 
 from __future__ import annotations
@@ -36,8 +37,11 @@ DEFAULT_WEIGHTS: dict[str, float] = {
 STRUCTURED_SIGNALS = ("mode", "trl", "budget", "region", "capacity", "readiness")
 SIGNALS = ("semantic", "lexical", *STRUCTURED_SIGNALS)
 
-# Pseudo-count of the shrinkage of a language group's median towards the need's median.
-LANGUAGE_PRIOR = 20
+# Pseudo-count (in need × seed cells) of the shrinkage of a language block's median towards the
+# need language's overall median; the setting MATCHING_LANGUAGE_PRIOR passes it. 5, not 20: at
+# 20 a small block (the demo's 2 English needs × 4 English seeds) kept most of the
+# same-language bonus, so English seeds rose for any English need (docs/matching.md).
+LANGUAGE_PRIOR = 5
 # Below this spread the z-score would blow up noise (a corpus of one or two seeds).
 MIN_STD = 0.02
 # Statistics (language medians, mean, std) are taken over at most this many seeds.
@@ -129,9 +133,16 @@ class SeedRanking:
     rows: np.ndarray  # int positions into SeedSet
     scores: np.ndarray  # fused score
     contributions: dict[str, np.ndarray]  # signal -> weighted contribution per row
+    # signal -> per row, True where the value is the "no objection" default of an unknown fact
+    # (no TRL, no region preference, no readiness profile…): not evidence, not shown as such.
+    defaults: dict[str, np.ndarray] = field(default_factory=dict)
 
     def signals_of(self, i: int) -> dict[str, float]:
         return {name: round(float(v[i]), 4) for name, v in self.contributions.items()}
+
+    def defaults_of(self, i: int) -> list[str]:
+        """The signals of row i that only took their default value."""
+        return [name for name, mask in self.defaults.items() if bool(mask[i])]
 
 
 def language_offsets(
@@ -290,6 +301,7 @@ def score_needs(
         contrib["capacity"] = w["capacity"] * (seeds.capacity_left[rows] > 0).astype(float)
         readiness = seeds.readiness[rows]
         contrib["readiness"] = w["readiness"] * np.where(np.isnan(readiness), 0.5, readiness)
+        defaults = _defaulted(need, seeds, rows)
         total = np.sum(np.vstack(list(contrib.values())), axis=0)
         order = np.argsort(-total, kind="stable")[:k]
         out.append(
@@ -298,6 +310,23 @@ def score_needs(
                 rows=rows[order],
                 scores=total[order],
                 contributions={name: v[order] for name, v in contrib.items()},
+                defaults={name: v[order] for name, v in defaults.items()},
             )
         )
     return out
+
+
+def _defaulted(need: NeedRow, seeds: SeedSet, rows: np.ndarray) -> dict[str, np.ndarray]:
+    """Per structured signal, the rows where it took its default because a fact is unknown:
+    collaboration modes of either side, the need's TRL range or the seed's TRL, the need's
+    budget or region preference, the university's readiness. Capacity is always a fact."""
+    n = len(rows)
+    no_modes = np.array([not seeds.modes[r] for r in rows], dtype=bool)
+    no_range = need.trl_min is None and need.trl_max is None
+    return {
+        "mode": np.full(n, not need.modes) | no_modes,
+        "trl": np.full(n, no_range) | np.isnan(seeds.trl[rows]),
+        "budget": np.full(n, not need.budget_max_yen),
+        "region": np.full(n, not need.preferred_regions),
+        "readiness": np.isnan(seeds.readiness[rows]),
+    }

@@ -4,8 +4,10 @@
 - `results`: what the matcher computed: seed–need scores, proposals, organisation-level
   partnership proposals, investor–venture matches, offline evaluation results.
 - `feedback`: each side's response to a proposal and recorded outcomes (agreements).
+- `calibration`: calibrations of relevance per embedding model (fitted on a gold file).
 """
 
+from .calibration import RelevanceCalibration
 from .feedback import Outcome, PartnershipResponse, ProposalResponse
 from .results import (
     EvaluationResult,
@@ -29,4 +31,5 @@ __all__ = [
     "PartnershipResponse",
     "Proposal",
     "ProposalResponse",
+    "RelevanceCalibration",
 ]

@@ -14,6 +14,15 @@ from django.utils.translation import gettext_lazy as _
 from profiles.models import InvestorProfile, Need, Organization, Seed, Venture
 
 
+class MatchScoreQuerySet(models.QuerySet):
+    def worth_reading(self) -> models.QuerySet:
+        """Pairs at or above the relevance floor (MATCHING_RELEVANCE_FLOOR), and every pair of
+        an uncalibrated model (relevance null): what the matcher proposes and shows as
+        evidence. The same rule as `matching.engine.relevance.worth_proposing`."""
+        floor = float(settings.MATCHING_RELEVANCE_FLOOR)
+        return self.filter(models.Q(relevance__gte=floor) | models.Q(relevance__isnull=True))
+
+
 class MatchScore(models.Model):
     """The full matcher's score of one seed for one need (the ranking a company is shown)."""
 
@@ -22,14 +31,22 @@ class MatchScore(models.Model):
     score = models.FloatField()
     rank = models.PositiveIntegerField()
     signals = models.JSONField(default=dict)
+    # The signals that only took the default of an unknown fact (not evidence).
+    defaults = models.JSONField(default=list, blank=True)
+    # Calibrated relevance in [0, 1] (matching.engine.relevance); null when the model has no
+    # calibration.
+    relevance = models.FloatField(null=True, blank=True)
     model_id = models.CharField(max_length=200)
     computed_at = models.DateTimeField(auto_now=True)
+
+    objects = MatchScoreQuerySet.as_manager()
 
     class Meta:
         ordering = ["need", "rank"]
         constraints = [
             models.UniqueConstraint(fields=["need", "seed"], name="uniq_match_score"),
         ]
+        indexes = [models.Index(fields=["need", "relevance"])]
 
     def __str__(self) -> str:
         return f"{self.need_id}×{self.seed_id}: {self.score:.3f}"
@@ -70,11 +87,24 @@ class Proposal(models.Model):
 
     Lifecycle: proposed → approved (shown to both sides) or suppressed → each side responds
     (ProposalResponse) → introduced when both are interested → outcome (Outcome).
+
+    The matcher writes proposals above the relevance floor; a company may also ask about a
+    weaker seed for a need without one (`requested_by`): such a request waits for a
+    coordinator like any proposal, and the matcher never removes it.
     """
 
     need = models.ForeignKey(Need, on_delete=models.CASCADE, related_name="proposals")
     seed = models.ForeignKey(Seed, on_delete=models.CASCADE, related_name="proposals")
     score = models.FloatField()
+    relevance = models.FloatField(null=True, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    requested_at = models.DateTimeField(null=True, blank=True)
     signals = models.JSONField(default=dict)
     explanation = models.JSONField(default=dict)
     model_id = models.CharField(max_length=200, blank=True)

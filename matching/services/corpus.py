@@ -7,6 +7,7 @@ from __future__ import annotations
 import logging
 
 import numpy as np
+from django.conf import settings
 from django.db.models import Count, Q
 
 from matching.engine.index import build_index
@@ -131,7 +132,9 @@ class Corpus:
         if not ids:
             return {}
         matrix = np.vstack([need_vectors[i] for i in ids])
-        return language_table(matrix, [langs[i] for i in ids], self.seeds)
+        return language_table(
+            matrix, [langs[i] for i in ids], self.seeds, prior=settings.MATCHING_LANGUAGE_PRIOR
+        )
 
     def rank(self, needs: list[NeedRow], k: int):
         return score_needs(

@@ -2,7 +2,7 @@
 comparison of embedders and baselines, and weights learned from admin-confirmed feedback.
 
 `rankings_export` reads what the matcher stored (MatchScore, OrganizationRanking,
-PartnershipProposal, InvestorMatch), so `evaluate_matching` measures exactly what companies are
+PartnershipProposal, InvestorMatch, Proposal), so `evaluate_matching` measures exactly what companies are
 shown. `matching_compare` recomputes the rankings in memory with other embedders or weights
 (nothing is written) through the same engine functions.
 """
@@ -18,10 +18,12 @@ from django.conf import settings
 from django.db import transaction
 
 from matching.engine.aggregation import OrgLink, organisation_links, partnerships
+from matching.engine.assignment import Candidate, assign
 from matching.engine.embedders import Embedder, HashingEmbedder, make_embedder
 from matching.engine.investors import InvestorSet, VentureRow, rank_investors
 from matching.engine.learning import learn_weights
 from matching.engine.metrics import evaluate_rankings
+from matching.engine.relevance import relevance_of_contributions, worth_proposing
 from matching.engine.scoring import DEFAULT_WEIGHTS, weights_from
 from matching.models import (
     EvaluationResult,
@@ -38,7 +40,9 @@ from profiles.selectors.readiness import readiness_scores
 
 from .corpus import Corpus, need_row
 from .embedding import SUBJECTS, get_embedder, matchable, subject_text, vectors_load
+from .refresh.needs import candidates_per_need
 from .refresh.partners import partnership_needs
+from .relevance import calibration_for, relevance_floor
 from .weights import (
     LEARNED_WEIGHTS_NAME,
     active_investor_weights,
@@ -75,11 +79,18 @@ def rankings_export() -> dict:
         "venture_id", "investor__organization__key"
     ):
         investors[ventures[venture_id]].append(inv_key)
+    # Every proposal row whatever its status (what the platform proposed), best first.
+    proposals: dict[str, list[str]] = {n.key: [] for n in needs}
+    for need_id, seed_key in Proposal.objects.order_by("need_id", "-score", "id").values_list(
+        "need_id", "seed__key"
+    ):
+        proposals[by_need[need_id]].append(seed_key)
     return {
         "need_seed": need_seed,
         "need_organization": need_org,
         "company_partner": partner,
         "venture_investor": investors,
+        "proposals": proposals,
     }
 
 
@@ -185,6 +196,7 @@ def rankings_in_memory(
     rows = [need_row(n, vectors["need"][n.id]) for n in needs]
     rankings = corpus.rank(rows, k=max(len(corpus.seeds), 1))
     seed_key = {s.id: s.key for s in corpus.seed_objs}
+    proposals = _proposals_in_memory(needs, rankings, corpus, seed_key)
     org_key = dict(Organization.objects.values_list("id", "key"))
     need_seed, need_org, links_by_need = {}, {}, {}
     for need, ranking in zip(needs, rankings, strict=True):
@@ -250,7 +262,41 @@ def rankings_in_memory(
         "need_organization": need_org,
         "company_partner": partner,
         "venture_investor": venture_investor,
+        "proposals": proposals,
     }
+
+
+def _proposals_in_memory(needs, rankings, corpus: Corpus, seed_key) -> dict[str, list[str]]:
+    """The proposals `proposals_assign` would make on a fresh database from these rankings:
+    the candidates of each need at or above the floor of the model's calibration (every
+    candidate when the model has none), through the same constrained assignment."""
+    calibration = calibration_for(corpus.model_id, seeds=len(corpus.seeds))
+    floor, depth = relevance_floor(), candidates_per_need()
+    candidates = []
+    for need, ranking in zip(needs, rankings, strict=True):
+        relevance = relevance_of_contributions(calibration, ranking.contributions, corpus.weights)
+        for i, row in enumerate(ranking.rows[:depth].tolist()):
+            if worth_proposing(None if relevance is None else float(relevance[i]), floor):
+                candidates.append(
+                    Candidate(
+                        need.id,
+                        int(corpus.seeds.ids[row]),
+                        int(corpus.seeds.org_ids[row]),
+                        float(ranking.scores[i]),
+                    )
+                )
+    capacity = {
+        int(i): int(left)
+        for i, left in zip(corpus.seeds.ids, corpus.seeds.capacity_left, strict=True)
+    }
+    result = assign(
+        candidates,
+        {n.id: settings.MATCHING_PROPOSALS_PER_NEED for n in needs},
+        capacity,
+        fair_share=settings.MATCHING_EXPOSURE_FAIR_SHARE,
+        exposure_penalty=settings.MATCHING_EXPOSURE_PENALTY,
+    )
+    return {n.key: [seed_key[c.seed_id] for c in result.chosen.get(n.id, [])] for n in needs}
 
 
 SEMANTIC_ONLY = {k: (1.0 if k == "semantic" else 0.0) for k in DEFAULT_WEIGHTS}

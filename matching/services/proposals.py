@@ -4,6 +4,9 @@
         │  ▲                   │  └──both responded, one declined──▶ closed
         └──┴──suppress◀────────┘
 
+- A company may ask about a seed the matcher did not propose (a weak match of a need with no
+  good match yet): `proposal_request` writes a `proposed` row marked `requested_at`, which
+  waits in the same review queue and which the matcher never removes.
 - Coordinators (`user.is_staff`) approve or suppress. A suppressed proposal can be approved
   later; an approved one can be suppressed as long as nobody was introduced.
 - Each side (the need's company, the seed's university) marks interested or declined with a
@@ -21,6 +24,7 @@ simultaneous answers cannot both miss the introduction.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -28,6 +32,7 @@ from django.utils.translation import gettext as _
 
 from matching.models import (
     InvestorMatch,
+    MatchScore,
     Outcome,
     PartnershipProposal,
     PartnershipResponse,
@@ -42,9 +47,12 @@ from matching.models.feedback import (
 )
 from matching.models.results import ProposalStatus
 from matching.selectors import side_of
-from profiles.access import org_of, require_coordinator_user
-from profiles.choices import MAX_YEN
-from profiles.models import Venture
+from profiles.access import org_of, require_coordinator_user, require_member
+from profiles.choices import MAX_YEN, PublicationStatus
+from profiles.models import Need, Seed, Venture
+
+from .refresh.needs import proposal_explanation
+from .weights import active_weights
 
 COMMENT_MAX = 5000
 NOTE_MAX = 5000
@@ -65,6 +73,56 @@ def _clean_text(value, *, field: str, max_length: int, required: bool = False) -
     if required and not value:
         raise ValidationError({field: [_("この項目は必須です。")]})
     return value
+
+
+# --- A company asks about a seed ------------------------------------------------------------
+
+
+@transaction.atomic
+def proposal_request(*, need: Need, seed: Seed, by) -> Proposal:
+    """The need's company asks the coordinators to consider `seed` for `need` (a seed among
+    the need's ranked ones that the matcher did not propose). The request waits for review
+    like any proposal; at most MATCHING_PROPOSALS_PER_NEED requests wait per need."""
+    need = Need.objects.select_for_update().select_related("organization").get(pk=need.pk)
+    require_member(org=need.organization, by=by)
+    if by is None:
+        raise PermissionDenied(_("問い合わせは企業のメンバーが行います。"))
+    if need.status != PublicationStatus.PUBLISHED:
+        raise ValidationError({"need": [_("公開中のニーズについてのみ問い合わせできます。")]})
+    score = (
+        MatchScore.objects.filter(need=need, seed=seed).select_related("seed__organization").first()
+    )
+    if score is None or score.seed.status != PublicationStatus.PUBLISHED:
+        raise ValidationError({"seed": [_("この研究シーズはこのニーズの候補に含まれていません。")]})
+    if Proposal.objects.filter(need=need, seed=seed).exists():
+        raise ValidationError(
+            {"seed": [_("この研究シーズはすでに提案済みか、問い合わせ済みです。")]}
+        )
+    waiting = Proposal.objects.filter(
+        need=need, status=ProposalStatus.PROPOSED, requested_at__isnull=False
+    ).count()
+    if waiting >= settings.MATCHING_PROPOSALS_PER_NEED:
+        raise ValidationError(
+            {
+                "seed": [
+                    _("確認待ちの問い合わせは 1 つのニーズにつき %(n)d 件までです。")
+                    % {"n": settings.MATCHING_PROPOSALS_PER_NEED}
+                ]
+            }
+        )
+    return Proposal.objects.create(
+        need=need,
+        seed=score.seed,
+        score=score.score,
+        relevance=score.relevance,
+        signals=score.signals,
+        explanation=proposal_explanation(
+            need=need, seed=score.seed, score=score, weights=active_weights()
+        ),
+        model_id=score.model_id,
+        requested_by=by,
+        requested_at=timezone.now(),
+    )
 
 
 # --- Review by a coordinator ---------------------------------------------------------------

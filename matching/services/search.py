@@ -17,8 +17,11 @@ CHECK_SECONDS per process.
 
 Per query: the index (or, with structured filters, an exact product over the rows that pass
 them) gives the CANDIDATES nearest seeds; the engine scores those exactly as the matcher
-would; the best are then read through `seeds_visible_to(user)`, so a result is always a row
-the caller may see, whatever the state of the cache. Below CANDIDATES seeds every seed is
+would, and each gets its calibrated relevance and band (strong / possible / weak, from the
+model's calibration; none when it is uncalibrated); the list stops below the relevance floor
+unless the caller asks for weaker matches, and says how many it left out; the best are then
+read through `seeds_visible_to(user)`, so a result is always a row the caller may see,
+whatever the state of the cache, and sorted (score, TRL or newest) for paging. Below CANDIDATES seeds every seed is
 scored, as before. A caller whose own organisation is not approved but has searchable seeds
 (only possible after its approval was withdrawn) sees rows outside the public corpus, so that
 rare search builds its corpus from its visible rows directly.
@@ -37,6 +40,7 @@ from django.conf import settings
 from django.db import connection
 from django.db.models import Count
 
+from matching.engine.relevance import relevance_of_contributions, worth_proposing
 from matching.engine.scoring import NeedRow, score_needs
 from matching.engine.text import detect_language, shared_terms
 from matching.models import EmbeddingVector, Proposal
@@ -48,9 +52,12 @@ from profiles.selectors.readiness import readiness_scores
 
 from .corpus import COMMITTED, Corpus
 from .embedding import get_embedder, vectors_embed, vectors_load
+from .relevance import calibration_for, relevance_band, relevance_floor
 from .weights import active_weights
 
 MAX_LIMIT = 100
+# Orders of a result list: the matcher's score (default), the seed's TRL, the newest first.
+SORTS = ("score", "trl", "newest")
 # Visible seeds without a stored vector (just published, embedding not run yet) are embedded
 # on the fly up to this many per corpus build; the rest wait for their task.
 EMBED_ON_THE_FLY = 32
@@ -78,6 +85,16 @@ class SearchHit:
     score: float
     signals: dict[str, float] = field(default_factory=dict)
     shared_terms: list[str] = field(default_factory=list)
+    relevance: float | None = None  # calibrated, None when the model is uncalibrated
+    band: str | None = None  # strong / possible / weak
+    defaults: list[str] = field(default_factory=list)  # signals that took an unknown's default
+
+
+@dataclass
+class SearchResults:
+    hits: list[SearchHit]  # sorted, at most MAX_LIMIT
+    weaker: int = 0  # candidates below the floor left out (0 when weaker ones are included)
+    calibrated: bool = False
 
 
 # --- The per-process corpus of public seeds --------------------------------------------------
@@ -333,19 +350,51 @@ def search_seeds(
     trl_max: int | None = None,
     mode: str | None = None,
     limit: int = 20,
+    include_weak: bool = True,
 ) -> list[SearchHit]:
-    """Published seeds visible to `user`, best first, after the filters."""
+    """Published seeds visible to `user`, best first, after the filters (weaker matches
+    included unless `include_weak` is off: see `search`)."""
+    return search(
+        user=user,
+        text=text,
+        field=field,
+        region=region,
+        trl_min=trl_min,
+        trl_max=trl_max,
+        mode=mode,
+        limit=limit,
+        include_weak=include_weak,
+    ).hits
+
+
+def search(
+    *,
+    user,
+    text: str,
+    field: str | None = None,
+    region: str | None = None,
+    trl_min: int | None = None,
+    trl_max: int | None = None,
+    mode: str | None = None,
+    limit: int = MAX_LIMIT,
+    include_weak: bool = False,
+    sort: str = "score",
+) -> SearchResults:
+    """Published seeds visible to `user` for a free-text query, after the filters: the best
+    `limit` by score at or above the relevance floor (all of them with `include_weak`), then
+    ordered by `sort` (score, trl, newest), with how many weaker candidates were left out."""
     text = (text or "").strip()
     limit = max(1, min(int(limit or 20), MAX_LIMIT))
+    sort = sort if sort in SORTS else "score"
     if not text or not getattr(user, "is_authenticated", False):
-        return []
+        return SearchResults([])
     embedder = get_embedder()
     if _own_rows_outside_public(user, embedder.model_id):
         cached = _corpus_of_visible(user, embedder.model_id)
     else:
         cached = search_corpus(model_id=embedder.model_id)
     if not len(cached):
-        return []
+        return SearchResults([])
     query = NeedRow(
         id=0,
         vector=embedder.embed_queries([text])[0],
@@ -360,19 +409,30 @@ def search_seeds(
         cached, field=field, region=region, trl_min=trl_min, trl_max=trl_max, mode=mode
     )
     ranking = _rank(cached, query, mask)
+    calibration = calibration_for(embedder.model_id, seeds=len(cached))
+    relevance = relevance_of_contributions(
+        calibration, ranking.contributions, cached.corpus.weights
+    )
+    floor = relevance_floor()
     seed_ids = cached.corpus.seeds.ids
-    ordered = [
-        (i, int(seed_ids[row]))
-        for i, row in enumerate(ranking.rows.tolist())
-        if mask is None or mask[row]
-    ]
+    ordered, weaker = [], 0
+    for i, row in enumerate(ranking.rows.tolist()):
+        if mask is not None and not mask[row]:
+            continue
+        value = None if relevance is None else float(relevance[i])
+        if not include_weak and not worth_proposing(value, floor):
+            weaker += 1
+            continue
+        ordered.append((i, int(seed_ids[row]), value))
     visible = seeds_visible_to(user=user).filter(status=PublicationStatus.PUBLISHED)
     hits: list[SearchHit] = []
     batch = limit + 5  # a few spare for rows withdrawn since the corpus was read
     for start in range(0, len(ordered), batch):
+        if len(hits) >= limit:
+            break
         chunk = ordered[start : start + batch]
-        seeds = visible.prefetch_related(None).in_bulk([seed_id for _, seed_id in chunk])
-        for i, seed_id in chunk:
+        seeds = visible.prefetch_related(None).in_bulk([seed_id for _, seed_id, _ in chunk])
+        for i, seed_id, value in chunk:
             seed = seeds.get(seed_id)
             if seed is None:  # no longer visible (archived, organisation withdrawn)
                 continue
@@ -382,8 +442,15 @@ def search_seeds(
                     score=float(ranking.scores[i]),
                     signals=ranking.signals_of(i),
                     shared_terms=shared_terms(text, seed.embedding_text(), [], seed.keywords or []),
+                    relevance=value,
+                    band=relevance_band(value),
+                    defaults=ranking.defaults_of(i),
                 )
             )
             if len(hits) >= limit:
-                return hits
-    return hits
+                break
+    if sort == "trl":
+        hits.sort(key=lambda h: (h.seed.trl is None, -(h.seed.trl or 0)))
+    elif sort == "newest":
+        hits.sort(key=lambda h: h.seed.published_at or h.seed.created_at, reverse=True)
+    return SearchResults(hits, weaker=weaker, calibrated=calibration is not None)

@@ -1,15 +1,20 @@
 """Display helpers of the matching pages, as template filters and tags: each signal's
-contribution as a labelled bar, shared terms, collaboration-mode labels, and the geometry of
-the console's inline SVG charts (no JavaScript library). Views pass the stored values; the
-templates turn them into what a reader sees."""
+contribution as a labelled bar (without the signals that only took the default of an unknown
+fact: they are not evidence), what a calibrated relevance means in words and its band, shared
+terms, collaboration-mode labels, and the geometry of the console's inline SVG charts (no
+JavaScript library). Views pass the stored values; the templates turn them into what a reader
+sees."""
 
 from __future__ import annotations
 
 import math
 
 from django import template
+from django.conf import settings
+from django.utils.translation import gettext as gettext_now
 from django.utils.translation import gettext_lazy as _
 
+from matching.services.relevance import relevance_band
 from profiles.choices import CollaborationMode
 
 register = template.Library()
@@ -31,11 +36,22 @@ SIGNAL_LABELS = {
 }
 
 
+BAND_LABELS = {
+    "strong": _("関連が強い"),
+    "possible": _("関連の可能性あり"),
+    "weak": _("関連は弱い"),
+}
+
+
 @register.filter
-def signal_rows(signals: dict | None) -> list[dict]:
-    """Each signal's contribution as a labelled bar (width relative to the largest)."""
+def signal_rows(signals: dict | None, defaults=None) -> list[dict]:
+    """Each signal's contribution as a labelled bar (width relative to the largest), leaving
+    out the signals named in `defaults` (they only took the default of an unknown fact)."""
+    hidden = set(defaults) if isinstance(defaults, (list, tuple, set)) else set()
     items = []
     for name, value in (signals or {}).items():
+        if name in hidden:
+            continue
         try:
             v = float(value)
         except (TypeError, ValueError):
@@ -56,6 +72,56 @@ def signal_rows(signals: dict | None) -> list[dict]:
         }
         for name, v in sorted(items, key=lambda item: -abs(item[1]))
     ]
+
+
+@register.filter
+def defaulted_labels(defaults) -> list[str]:
+    """Labels of the signals left out because the fact behind them is unknown."""
+    if not isinstance(defaults, (list, tuple, set)):
+        return []
+    return [str(SIGNAL_LABELS.get(name, name)) for name in defaults]
+
+
+@register.simple_tag
+def relevance_meaning(relevance) -> dict:
+    """A calibrated relevance as a reader sees it: band, percentage and what it means.
+
+    Without a calibration (None) the sentence says the score only orders candidates."""
+    try:
+        value = None if relevance in (None, "") else float(relevance)
+    except (TypeError, ValueError):
+        value = None
+    if value is None or math.isnan(value):
+        return {
+            "band": None,
+            "label": "",
+            "percent": None,
+            "sentence": gettext_now(
+                "このスコアは同じニーズの候補を並べるための相対的な値で、"
+                "関連の確からしさは表しません (この埋め込みモデルは未校正です)。"
+            ),
+        }
+    band = relevance_band(value)
+    percent = min(99, max(1, round(100 * value)))  # a probability, never "certain"
+    floor = round(100 * float(settings.MATCHING_RELEVANCE_FLOOR))
+    if band == "strong":
+        head = gettext_now("関連が強い候補です。")
+    elif band == "possible":
+        head = gettext_now("関連の可能性がある候補です。")
+    else:
+        head = gettext_now("関連は弱い候補です (提案の基準 %(floor)s%% に届きません)。") % {
+            "floor": floor
+        }
+    tail = gettext_now(
+        "関連度 %(percent)s%%: この程度の関連度の組み合わせは、人が読んでおよそ "
+        "%(percent)s%% が「関連あり」と判断したものです。"
+    ) % {"percent": percent}
+    return {
+        "band": band,
+        "label": str(BAND_LABELS[band]),
+        "percent": percent,
+        "sentence": f"{head}{tail}",
+    }
 
 
 @register.filter

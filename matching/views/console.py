@@ -13,14 +13,16 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
-from matching import selectors
+from matching import coverage, selectors
 from matching.forms import ReviewForm
 from matching.models import InvestorMatch, MatchRun
 from matching.models.feedback import DeclineReason
 from matching.models.results import ProposalStatus
 from matching.services import proposals as proposal_services
+from matching.services.embedding import get_embedder
 from matching.services.metrics import admin_metrics
 from matching.services.refresh import match_all
+from matching.services.relevance import calibration_info
 from profiles.access import require_coordinator
 
 
@@ -146,6 +148,10 @@ def console_quality(request: HttpRequest) -> HttpResponse:
             .filter(status=ProposalStatus.INTRODUCED)
             .order_by("-introduced_at")[:10],
             "deal_flow_count": InvestorMatch.objects.count(),
+            "calibration": calibration_info(get_embedder().model_id),
+            "relevance_floor": settings.MATCHING_RELEVANCE_FLOOR,
+            "relevance_min_seeds": settings.MATCHING_RELEVANCE_MIN_SEEDS,
+            "uncovered_count": coverage.uncovered_needs().count(),
             "nav_active": "console_quality",
         },
     )

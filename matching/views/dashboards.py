@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from matching import selectors
+from matching import coverage, selectors
 from matching.models import Outcome, Proposal
 from matching.models.feedback import Decision, Side
 from matching.models.results import ProposalStatus
@@ -99,6 +99,7 @@ def _academic_dashboard(user, org: Organization) -> dict:
         "named_needs": _named_needs(user, *shown),
         "attention": attention[:10],
         "attention_count": attention.count(),
+        "unmet_count": coverage.unmet_needs(fields=coverage.office_fields(org) or None).count(),
         "seed_counts": {
             "published": seeds.filter(status=PublicationStatus.PUBLISHED).count(),
             "draft": seeds.filter(status=PublicationStatus.DRAFT).count(),
@@ -113,13 +114,18 @@ def _company_dashboard(user, org: Organization) -> dict:
     needs = Need.objects.filter(organization=org)
     partnerships = selectors.partnerships_for(user=user).filter(company=org)
     shown = (new[:10], introductions[:10])
+    listed = list(needs[:10])
     return {
         "new_proposals": shown[0],
         "new_count": new.count(),
         "introductions": shown[1],
         "introduction_count": introductions.count(),
         "named_needs": _named_needs(user, *shown),
-        "needs": needs[:10],
+        "needs": listed,
+        # Published needs with no proposal worth reading yet ("no good match yet").
+        "uncovered": coverage.uncovered_need_ids(
+            needs=[n for n in listed if n.status == PublicationStatus.PUBLISHED]
+        ),
         "need_counts": {
             "published": needs.filter(status=PublicationStatus.PUBLISHED).count(),
             "draft": needs.filter(status=PublicationStatus.DRAFT).count(),

@@ -1,24 +1,32 @@
-"""Partner search (company R&D): free text in Japanese or English with filters."""
+"""Partner search (company R&D): free text in Japanese or English with filters, results in
+relevance bands (strong / possible / weak) down to the relevance floor, with a link to the
+weaker ones, sorted and paged."""
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from matching.forms import SearchForm
-from matching.services.search import search_seeds
+from matching.services.search import search
 from profiles.access import require_org
+
+PER_PAGE = 10
 
 
 @login_required
 def partner_search(request: HttpRequest) -> HttpResponse:
     require_org(request)
     form = SearchForm(request.GET or None)
-    results = None  # no search yet (a search with no hit is an empty list)
+    results = page = None  # no search yet (a search with no hit has an empty page)
+    query = weaker_query = ""
     if form.is_bound and form.is_valid() and form.cleaned_data["q"]:
         d = form.cleaned_data
-        hits = search_seeds(
+        results = search(
             user=request.user,
             text=d["q"],
             field=d["field"] or None,
@@ -26,11 +34,24 @@ def partner_search(request: HttpRequest) -> HttpResponse:
             trl_min=d["trl_min"],
             trl_max=d["trl_max"],
             mode=d["mode"] or None,
-            limit=20,
+            include_weak=d["weak"],
+            sort=d["sort"] or "score",
         )
-        results = hits
+        page = Paginator(results.hits, PER_PAGE).get_page(request.GET.get("page"))
+        params = {k: v for k, v in request.GET.items() if k not in ("page", "weak") and v}
+        if d["weak"]:
+            params["weak"] = "1"
+        query = urlencode(params)
+        weaker_query = urlencode({**params, "weak": "1"})
     return render(
         request,
         "matching/search.html",
-        {"form": form, "results": results, "nav_active": "search"},
+        {
+            "form": form,
+            "results": results,
+            "page": page,
+            "query": query,
+            "weaker_query": weaker_query,
+            "nav_active": "search",
+        },
     )

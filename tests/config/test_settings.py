@@ -61,3 +61,9 @@ def test_health_probe_answers_ok(client, db):
     response = client.get("/healthz")
     assert response.status_code == 200
     assert response.json() == {"status": "ok"}
+
+
+def test_a_relevance_floor_above_the_strong_band_fails_at_start_up_naming_it():
+    result = _manage("check", MATCHING_RELEVANCE_FLOOR="0.9", MATCHING_RELEVANCE_STRONG="0.8")
+    assert result.returncode != 0
+    assert "MATCHING_RELEVANCE_FLOOR" in result.stderr

@@ -216,8 +216,17 @@ def test_export_rankings_and_evaluate_matching_follow_the_catalog_formats(catalo
         "need_organization",
         "company_partner",
         "venture_investor",
+        "proposals",
     }
     assert catalog["company"].key in rankings["company_partner"]
+    # Every need appears in `proposals` (an empty list where none was made), best first.
+    assert set(rankings["proposals"]) == set(rankings["need_seed"])
+    proposed = list(
+        Proposal.objects.filter(need=catalog["needs"]["battery"])
+        .order_by("-score", "id")
+        .values_list("seed__key", flat=True)
+    )
+    assert rankings["proposals"][need_key] == proposed and proposed
 
     gold = tmp_path / "gold.json"
     gold.write_text(
@@ -244,6 +253,11 @@ def test_export_rankings_and_evaluate_matching_follow_the_catalog_formats(catalo
         "org_ndcg@5",
         "partner_ndcg@3",
         "investor_ndcg@3",
+        "proposal_precision",
+        "proposal_recall",
+        "no_match_proposals",
     ]
     assert metrics["seed_ndcg@10"] == 1.0 and metrics["investor_ndcg@3"] == 1.0
+    assert metrics["proposal_recall"] == 1.0  # the one grade-2 pair is proposed
+    assert metrics["no_match_proposals"] == 0
     assert EvaluationResult.objects.filter(gold_name="gold.json").exists()

@@ -11,7 +11,10 @@ from matching.services.evaluation import rankings_export
 
 
 class Command(BaseCommand):
-    help = "Write the current rankings (need_seed, need_organization, company_partner, venture_investor)."
+    help = (
+        "Write the current rankings (need_seed, need_organization, company_partner, "
+        "venture_investor, proposals)."
+    )
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("path")

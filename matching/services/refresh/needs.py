@@ -1,5 +1,8 @@
-"""Seed and organisation rankings of needs (MatchScore, OrganizationRanking) and the
-proposals chosen among them under capacity and exposure constraints."""
+"""Seed and organisation rankings of needs (MatchScore, with each pair's calibrated relevance,
+and OrganizationRanking) and the proposals chosen among them: only pairs at or above the
+relevance floor, under capacity and exposure constraints. A need may get 0 to
+MATCHING_PROPOSALS_PER_NEED proposals; one with none is "no good match yet"
+(`matching.coverage`)."""
 
 from __future__ import annotations
 
@@ -11,6 +14,7 @@ from django.db import transaction
 from matching.engine.aggregation import organisation_links
 from matching.engine.assignment import Candidate, assign
 from matching.engine.explain import match_explanation
+from matching.engine.relevance import relevance_of_contributions, worth_proposing
 from matching.models import (
     MatchScore,
     OrganizationRanking,
@@ -21,6 +25,7 @@ from profiles.models import Need, Seed
 
 from ..corpus import COMMITTED, Corpus, need_row
 from ..embedding import get_embedder, matchable, vectors_load
+from ..relevance import calibration_for, relevance_floor
 from ..weights import active_weights
 
 # --- Seed and organisation rankings of needs ------------------------------------------------
@@ -47,7 +52,9 @@ def needs_score(*, need_ids: list[int], corpus: Corpus | None = None) -> list[in
     keep = settings.MATCHING_SCORES_PER_NEED
     rankings = corpus.rank([need_row(n, vectors[n.id]) for n in needs], k=max(keep, 200))
     seed_ids = corpus.seeds.ids
+    calibration = calibration_for(model_id, seeds=len(corpus.seeds))
     for need, ranking in zip(needs, rankings, strict=True):
+        relevance = relevance_of_contributions(calibration, ranking.contributions, corpus.weights)
         scores = [
             MatchScore(
                 need_id=need.id,
@@ -55,6 +62,8 @@ def needs_score(*, need_ids: list[int], corpus: Corpus | None = None) -> list[in
                 score=float(ranking.scores[i]),
                 rank=i + 1,
                 signals=ranking.signals_of(i),
+                defaults=ranking.defaults_of(i),
+                relevance=None if relevance is None else float(relevance[i]),
                 model_id=model_id,
             )
             for i, row in enumerate(ranking.rows[:keep].tolist())
@@ -81,14 +90,45 @@ def needs_score(*, need_ids: list[int], corpus: Corpus | None = None) -> list[in
 # --- Proposals under constraints ------------------------------------------------------------
 
 
+def proposal_explanation(*, need: Need, seed: Seed, score: MatchScore, weights: dict) -> dict:
+    """The stored explanation of a proposal: each signal's contribution and value, the terms
+    the PUBLIC texts share, the signals that only took a default, the relevance."""
+    explanation = match_explanation(
+        need_text=need.embedding_text(),
+        seed_text=seed.embedding_text(),
+        need_keywords=need.keywords or [],
+        seed_keywords=seed.keywords or [],
+        signals=score.signals,
+    )
+    explanation["values"] = {
+        k: round(v / weights[k], 4) if weights.get(k) else 0.0 for k, v in score.signals.items()
+    }
+    explanation["weights"] = weights
+    explanation["defaults"] = list(score.defaults or [])
+    explanation["relevance"] = score.relevance
+    return explanation
+
+
+def candidates_per_need() -> int:
+    """How deep in each need's ranking the assignment looks for proposals."""
+    return max(settings.MATCHING_PROPOSALS_PER_NEED * 5, 20)
+
+
+def _open(p: Proposal) -> bool:
+    """A proposal the matcher may still re-choose or delete: proposed by the matcher, not yet
+    reviewed, and not a company's own request."""
+    return p.status == ProposalStatus.PROPOSED and p.requested_at is None
+
+
 def proposals_assign(*, need_ids: list[int] | None = None) -> dict:
     """Choose the proposals of these needs (all matchable needs by default) with the
-    constrained assignment, and upsert them. Returns the quality figures of the assignment."""
+    constrained assignment among the pairs at or above the relevance floor, and upsert them.
+    Returns the quality figures of the assignment."""
     if need_ids is None:
         need_ids = list(matchable("need").values_list("id", flat=True))
     need_ids = sorted(set(need_ids))
     per_need = settings.MATCHING_PROPOSALS_PER_NEED
-    candidates_per_need = max(per_need * 5, 20)
+    floor = relevance_floor()
     existing = defaultdict(dict)
     for p in Proposal.objects.filter(need_id__in=need_ids):
         existing[p.need_id][p.seed_id] = p
@@ -97,22 +137,24 @@ def proposals_assign(*, need_ids: list[int] | None = None) -> dict:
         committed = sum(1 for p in existing[need_id].values() if p.status in COMMITTED)
         slots[need_id] = max(0, per_need - committed)
     rows = (
-        MatchScore.objects.filter(need_id__in=need_ids, rank__lte=candidates_per_need)
+        MatchScore.objects.filter(need_id__in=need_ids, rank__lte=candidates_per_need())
         .select_related("seed")
         .order_by("need_id", "rank")
     )
     candidates, by_pair = [], {}
     for ms in rows:
         if ms.seed_id in existing[ms.need_id]:
-            continue  # already decided (approved/suppressed/…) or re-chosen below
+            continue  # already decided (approved/suppressed/requested…) or re-chosen below
+        if not worth_proposing(ms.relevance, floor):
+            continue
         candidates.append(Candidate(ms.need_id, ms.seed_id, ms.seed.organization_id, ms.score))
         by_pair[(ms.need_id, ms.seed_id)] = ms
-    # Existing `proposed` ones compete again on equal terms.
+    # Open proposals compete again on equal terms (and drop out below the floor).
     for need_id in need_ids:
         for seed_id, p in existing[need_id].items():
-            if p.status == ProposalStatus.PROPOSED:
+            if _open(p):
                 ms = MatchScore.objects.filter(need_id=need_id, seed_id=seed_id).first()
-                if ms is not None:
+                if ms is not None and worth_proposing(ms.relevance, floor):
                     candidates.append(Candidate(need_id, seed_id, p.seed.organization_id, ms.score))
                     by_pair[(need_id, seed_id)] = ms
     seed_ids = {c.seed_id for c in candidates}
@@ -147,39 +189,37 @@ def proposals_assign(*, need_ids: list[int] | None = None) -> dict:
         chosen = {c.seed_id: c for c in result.chosen.get(need_id, [])}
         with transaction.atomic():
             Need.objects.select_for_update().filter(id=need_id).first()
-            Proposal.objects.filter(need_id=need_id, status=ProposalStatus.PROPOSED).exclude(
-                seed_id__in=list(chosen)
-            ).delete()
+            Proposal.objects.filter(
+                need_id=need_id, status=ProposalStatus.PROPOSED, requested_at__isnull=True
+            ).exclude(seed_id__in=list(chosen)).delete()
             for seed_id, c in chosen.items():
                 ms = by_pair[(need_id, seed_id)]
-                need, seed = needs[need_id], seeds[seed_id]
-                explanation = match_explanation(
-                    need_text=need.embedding_text(),
-                    seed_text=seed.embedding_text(),
-                    need_keywords=need.keywords or [],
-                    seed_keywords=seed.keywords or [],
-                    signals=ms.signals,
+                explanation = proposal_explanation(
+                    need=needs[need_id], seed=seeds[seed_id], score=ms, weights=weights
                 )
-                explanation["values"] = {
-                    k: round(v / weights[k], 4) if weights.get(k) else 0.0
-                    for k, v in ms.signals.items()
-                }
-                explanation["weights"] = weights
                 obj, created = Proposal.objects.get_or_create(
                     need_id=need_id,
                     seed_id=seed_id,
                     defaults={
                         "score": c.score,
+                        "relevance": ms.relevance,
                         "signals": ms.signals,
                         "explanation": explanation,
                         "model_id": ms.model_id,
                     },
                 )
-                if not created and obj.status == ProposalStatus.PROPOSED:
+                if not created and _open(obj):
                     obj.score, obj.signals, obj.explanation = c.score, ms.signals, explanation
-                    obj.model_id = ms.model_id
+                    obj.relevance, obj.model_id = ms.relevance, ms.model_id
                     obj.save(
-                        update_fields=["score", "signals", "explanation", "model_id", "updated_at"]
+                        update_fields=[
+                            "score",
+                            "relevance",
+                            "signals",
+                            "explanation",
+                            "model_id",
+                            "updated_at",
+                        ]
                     )
     return {
         "assigned_score": round(result.total_score, 4),

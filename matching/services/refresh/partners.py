@@ -1,5 +1,7 @@
 """Organisation-to-organisation partnerships (company × university) from the organisation
-rankings of each company's needs."""
+rankings of each company's needs. The ranking sums every link's strength; the evidence (what
+a reader is shown) lists only links whose seed–need pair is worth reading (relevance at or
+above the floor)."""
 
 from __future__ import annotations
 
@@ -10,8 +12,10 @@ from django.db import transaction
 
 from matching.engine.aggregation import OrgLink, partnerships
 from matching.engine.explain import partnership_evidence
+from matching.engine.relevance import worth_proposing
 from matching.engine.text import shared_terms
 from matching.models import (
+    MatchScore,
     OrganizationRanking,
     PartnershipProposal,
 )
@@ -54,6 +58,22 @@ def partnerships_refresh(*, company_ids: list[int] | None = None) -> int:
     )
     seed_ids = {link.seed_row for links in links_by_need.values() for link in links}
     seeds = {s.id: s for s in Seed.objects.filter(id__in=seed_ids)}
+    relevance = {
+        (n, s): r
+        for n, s, r in MatchScore.objects.filter(need_id__in=list(needs)).values_list(
+            "need_id", "seed_id", "relevance"
+        )
+    }
+    floor = settings.MATCHING_RELEVANCE_FLOOR
+    # A link beyond the stored top seeds of its need has no stored relevance: with a
+    # calibration it is far below the floor; without one every link is shown, as before.
+    calibrated = any(r is not None for r in relevance.values())
+
+    def worth_reading(need_id: int, seed_id: int) -> bool:
+        if (need_id, seed_id) not in relevance:
+            return not calibrated
+        return worth_proposing(relevance[(need_id, seed_id)], floor)
+
     limit = settings.MATCHING_PARTNERS_PER_COMPANY
     written = 0
     for company in companies:
@@ -68,6 +88,11 @@ def partnerships_refresh(*, company_ids: list[int] | None = None) -> int:
                 company_id=company, status=ProposalStatus.PROPOSED
             ).exclude(academic_id__in=keep).delete()
             for rank, p in enumerate(ranked, start=1):
+                shown = [
+                    (link, strength)
+                    for link, strength in p.links
+                    if worth_reading(link.need_id, link.seed_row)
+                ]
                 evidence = partnership_evidence(
                     [
                         {
@@ -78,6 +103,7 @@ def partnerships_refresh(*, company_ids: list[int] | None = None) -> int:
                             if link.seed_row in seeds
                             else "",
                             "score": round(link.score, 4),
+                            "relevance": relevance.get((link.need_id, link.seed_row)),
                             "strength": round(strength, 4),
                             "shared_terms": shared_terms(
                                 needs[link.need_id].embedding_text(),
@@ -89,13 +115,13 @@ def partnerships_refresh(*, company_ids: list[int] | None = None) -> int:
                             if link.seed_row in seeds
                             else [],
                         }
-                        for link, strength in p.links
+                        for link, strength in shown
                     ]
                 )
                 strength = sum(st for _, st in p.links)
                 signals = {
                     "links": round(strength, 4),
-                    "breadth": len({link.seed_row for link, _ in p.links}),
+                    "breadth": len({link.seed_row for link, _ in shown}),
                 }
                 if p.org_id in readiness:
                     signals["readiness"] = round(readiness_weight * (readiness[p.org_id] - 0.5), 4)
