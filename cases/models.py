@@ -6,7 +6,11 @@ starting set is loaded by a data migration; every figure in it comes from a cite
 and is left blank when no source gives it.
 
 `KpiIndicator`: a national KPI from 未来投資戦略2017 with its baseline and target, kept as
-data (loaded by a data migration) so a revised policy means new rows, not new code. The
+data (loaded by a data migration) so a revised policy means new rows, not new code.
+
+Both keep their texts in Japanese and English (`name` / `name_en`, `note` / `note_en`, …): the
+platform writes these itself, so an English reader gets every word of them in English
+(`profiles.display.localized_field`). Source titles and URLs stay as published. The
 platform's contribution is aggregated from `matching.models.Outcome` by `matching.outcomes`.
 """
 
@@ -30,9 +34,12 @@ class PartnershipCase(models.Model):
     title = models.CharField(_("名称"), max_length=300)
     title_en = models.CharField(_("英語名称"), max_length=300, blank=True)
     academic_party = models.CharField(_("大学・研究機関"), max_length=300)
+    academic_party_en = models.CharField(_("大学・研究機関 (英語)"), max_length=300, blank=True)
     company_party = models.CharField(_("企業"), max_length=300)
+    company_party_en = models.CharField(_("企業 (英語)"), max_length=300, blank=True)
     scheme = models.CharField(_("連携の形"), max_length=32, choices=Scheme.choices)
     fields = models.JSONField(_("分野"), default=list, blank=True)
+    fields_en = models.JSONField(_("分野 (英語)"), default=list, blank=True)
     start_year = models.PositiveSmallIntegerField(_("開始年"), null=True, blank=True)
     duration_years = models.PositiveSmallIntegerField(_("期間 (年)"), null=True, blank=True)
     # Blank when no public source states it: never estimated.
@@ -41,8 +48,11 @@ class PartnershipCase(models.Model):
     )
     total_amount_yen = models.PositiveBigIntegerField(_("総額 (円)"), null=True, blank=True)
     amount_note = models.CharField(_("金額の注記"), max_length=300, blank=True)
+    amount_note_en = models.CharField(_("金額の注記 (英語)"), max_length=300, blank=True)
     summary = models.TextField(_("概要"))
+    summary_en = models.TextField(_("概要 (英語)"), blank=True)
     success_factors = models.TextField(_("成功の要因"), blank=True)
+    success_factors_en = models.TextField(_("成功の要因 (英語)"), blank=True)
     # [{"title": "...", "url": "..."}]
     sources = models.JSONField(_("出典"), default=list, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -62,11 +72,16 @@ class PartnershipCase(models.Model):
             self.title,
             self.title_en,
             self.academic_party,
+            self.academic_party_en,
             self.company_party,
+            self.company_party_en,
             self.get_scheme_display(),
             " ".join(self.fields or []),
+            " ".join(self.fields_en or []),
             self.summary,
+            self.summary_en,
             self.success_factors,
+            self.success_factors_en,
         ]
         return "\n".join(str(p) for p in parts if p)
 
@@ -106,9 +121,12 @@ class KpiIndicator(models.Model):
     )
     target_fiscal_year = models.PositiveSmallIntegerField(_("目標年度"), null=True, blank=True)
     target_text = models.CharField(_("目標 (原文)"), max_length=300, blank=True)
+    target_text_en = models.CharField(_("目標 (英語)"), max_length=300, blank=True)
     source_title = models.CharField(_("出典"), max_length=300, blank=True)
+    source_title_en = models.CharField(_("出典 (英語)"), max_length=300, blank=True)
     source_url = models.URLField(_("出典URL"), blank=True)
     note = models.TextField(_("注記"), blank=True)
+    note_en = models.TextField(_("注記 (英語)"), blank=True)
     order = models.PositiveSmallIntegerField(_("表示順"), default=0)
 
     class Meta:

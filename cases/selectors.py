@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from django.db.models import QuerySet
 
 from profiles.choices import PublicationStatus
+from profiles.display import localized_field
 from profiles.models import Need, Seed
 
 from .models import PartnershipCase
@@ -36,18 +37,20 @@ def case_get(*, slug: str) -> PartnershipCase | None:
     return PartnershipCase.objects.filter(slug=slug).first()
 
 
-def case_fields() -> list[str]:
-    """Every field named by a case, for the search form."""
+def case_fields(*, language: str | None = None) -> list[str]:
+    """Every field named by a case, for the search form, in the reader's language (a case
+    without English fields gives its Japanese ones)."""
     seen: dict[str, None] = {}
-    for fields in PartnershipCase.objects.values_list("fields", flat=True):
-        for f in fields or []:
+    for case in PartnershipCase.objects.only("fields", "fields_en"):
+        for f in localized_field(case, "fields", language=language) or []:
             seen.setdefault(f, None)
     return sorted(seen)
 
 
 def _field_match(case: PartnershipCase, wanted: str) -> bool:
+    """`wanted` is part of a field the case lists, in Japanese or in English."""
     w = wanted.strip().lower()
-    return any(w in str(f).lower() for f in case.fields or [])
+    return any(w in str(f).lower() for f in [*(case.fields or []), *(case.fields_en or [])])
 
 
 def _tfidf_scores(texts: list[str], query: str) -> list[float]:

@@ -238,6 +238,7 @@ def unmet_need_rows(*, user, needs) -> list[dict]:
         if need.pk in named:
             company = {
                 "name": need.organization.name,
+                "name_en": need.organization.name_en,
                 "region": need.organization.get_region_display()
                 if need.organization.region
                 else "",

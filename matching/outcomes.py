@@ -31,8 +31,13 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.utils import translation
+from django.utils.translation import gettext
+from django.utils.translation import gettext_noop as N_
+
 from cases.models import KpiAggregation, KpiIndicator
 from matching.models import Outcome
+from profiles.display import localized_field, reader_language
 
 LARGE_PROJECT_YEN = 10_000_000
 
@@ -219,6 +224,9 @@ def kpi_years(rows: list[KpiRow]) -> list[int]:
     return sorted({y for r in rows for y in r.by_year})
 
 
+# Column names are the same in both languages (scripts read them); the texts in `name`,
+# `target_text`, `source_title`, `note` and `indicator_note` follow the reader's language
+# (`name_en` is English in both).
 CSV_COLUMNS = [
     "code",
     "name",
@@ -232,15 +240,21 @@ CSV_COLUMNS = [
     "platform_total",
     "source",
     "note",
+    "indicator_note",
+    "source_title",
 ]
 
-SUPPRESSED_NOTE = (
-    "empty cells are suppressed: fewer than three organisations, or one agreement could be isolated"
+SUPPRESSED_NOTE = N_(
+    "空欄は非公開です: 3組織未満の契約から成る数値か、1件の契約を差し引きで特定できる数値です。"
 )
 
 
-def kpi_csv(rows: list[KpiRow]) -> str:
-    """The dashboard as CSV (UTF-8): one row per indicator, one column per fiscal year."""
+def kpi_csv(rows: list[KpiRow], *, language: str | None = None) -> str:
+    """The dashboard as CSV (UTF-8): one row per indicator, one column per fiscal year; its
+    texts in `language` (default: the active language)."""
+    language = reader_language(language)
+    with translation.override(language):
+        suppressed_note = gettext(SUPPRESSED_NOTE)
     years = kpi_years(rows)
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
@@ -250,17 +264,19 @@ def kpi_csv(rows: list[KpiRow]) -> str:
         w.writerow(
             [
                 ind.code,
-                ind.name,
+                localized_field(ind, "name", language=language),
                 ind.name_en,
                 ind.unit,
                 ind.baseline_fiscal_year if ind.baseline_fiscal_year is not None else "",
                 ind.baseline_value if ind.baseline_value is not None else "",
                 ind.target_fiscal_year if ind.target_fiscal_year is not None else "",
                 r.target_value if r.target_value is not None else "",
-                ind.target_text,
+                localized_field(ind, "target_text", language=language),
                 "" if r.total is None else r.total,
                 ind.source_url or ind.source_title,
-                SUPPRESSED_NOTE if r.suppressed else "",
+                suppressed_note if r.suppressed else "",
+                localized_field(ind, "note", language=language),
+                localized_field(ind, "source_title", language=language),
                 *("" if r.by_year.get(y, 0) is None else r.by_year.get(y, 0) for y in years),
             ]
         )

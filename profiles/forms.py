@@ -35,6 +35,7 @@ from profiles.choices import (
     Region,
     Stage,
 )
+from profiles.display import org_display_name
 from profiles.models import Organization, ReadinessProfile, Seed, TrackRecord
 from profiles.selectors.catalog import needs_visible_to
 from profiles.selectors.readiness import academic_orgs_visible_to
@@ -492,8 +493,15 @@ class TrackRecordForm(forms.ModelForm):
         return data
 
 
+class OrganizationChoiceField(forms.ModelChoiceField):
+    """Organisations by name in the reader's language (the English name where there is one)."""
+
+    def label_from_instance(self, obj) -> str:
+        return org_display_name(obj)
+
+
 class EstimateForm(forms.Form):
-    organization = forms.ModelChoiceField(queryset=None, label=_("大学・研究機関"))
+    organization = OrganizationChoiceField(queryset=None, label=_("大学・研究機関"))
     direct_costs_yen = forms.IntegerField(
         label=_("直接経費 (円)"), min_value=0, max_value=MAX_YEN, initial=0
     )

@@ -1,32 +1,15 @@
-"""Template filters for readiness, estimates and KPI figures (display formatting only)."""
+"""Template filters for readiness, estimates and KPI figures (display formatting only). Amounts
+of yen are written by the one function for both languages, `profiles.display.format_yen`
+(also the `yen_amount` filter of `{% load localized %}`)."""
 
 from __future__ import annotations
 
 from django import template
 from django.utils.translation import gettext as _
 
+from profiles.display import format_yen
+
 register = template.Library()
-
-
-@register.filter
-def yen(value) -> str:
-    """¥1,234,567; an em dash for a missing value."""
-    if value is None or value == "":
-        return "—"
-    return f"¥{int(round(float(value))):,}"
-
-
-@register.filter
-def oku_yen(value) -> str:
-    """Large amounts in 億円 / 百万円 as Japanese reports print them (¥1,000,000,000 → 10億円)."""
-    if value is None or value == "":
-        return "—"
-    v = int(value)
-    if v >= 100_000_000:
-        return _("%(n)s億円") % {"n": f"{v / 100_000_000:,.2f}".rstrip("0").rstrip(".")}
-    if v >= 1_000_000:
-        return _("%(n)s百万円") % {"n": f"{v / 1_000_000:,.1f}".rstrip("0").rstrip(".")}
-    return f"¥{v:,}"
 
 
 @register.filter
@@ -52,7 +35,7 @@ def metric(value, unit: str) -> str:
         return "—"
     v = float(value)
     if unit == "yen":
-        return yen(v)
+        return format_yen(v)
     if unit == "percent":
         return percent(v)
     if unit == "days":
@@ -67,7 +50,7 @@ def kpi_value(value, unit: str) -> str:
     if value is None or value == "":
         return "—"
     if unit == "yen":
-        return oku_yen(value)
+        return format_yen(value)
     if unit == "people":
         return _("%(n)s人") % {"n": f"{int(value):,}"}
     return _("%(n)s件") % {"n": f"{int(value):,}"}

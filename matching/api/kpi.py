@@ -29,9 +29,12 @@ def kpi_row_dict(r) -> dict:
         "target_value": r.target_value,
         "target_fiscal_year": ind.target_fiscal_year,
         "target_text": ind.target_text,
+        "target_text_en": ind.target_text_en,
         "source_title": ind.source_title,
+        "source_title_en": ind.source_title_en,
         "source_url": ind.source_url,
         "note": ind.note,
+        "note_en": ind.note_en,
         "platform_total": r.total,
         # null figures are suppressed: fewer than three organisations behind them, or one
         # agreement could be isolated by subtraction.

@@ -208,11 +208,17 @@ def top_exposed(rows: Sequence[ShownProposal], *, n: int = 10) -> list[dict]:
     """The most shown universities, to see whether a few names take all the exposure."""
     counts = Counter(r.academic_id for r in rows)
     top = counts.most_common(n)
-    names = dict(Organization.objects.filter(pk__in=[o for o, _c in top]).values_list("pk", "name"))
+    names = {
+        pk: (name, name_en)
+        for pk, name, name_en in Organization.objects.filter(
+            pk__in=[o for o, _c in top]
+        ).values_list("pk", "name", "name_en")
+    }
     return [
         {
             "organization_id": org_id,
-            "name": names.get(org_id, ""),
+            "name": names.get(org_id, ("", ""))[0],
+            "name_en": names.get(org_id, ("", ""))[1],
             "shown": count,
             "share": count / len(rows),
         }

@@ -117,6 +117,8 @@ def proposal_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "signals": proposal.signals or (proposal.explanation or {}).get("signals"),
             "company_visible": access.company_visible(user=request.user, need=proposal.need),
             "estimate": estimate_for_need(org=proposal.seed.organization, need=proposal.need),
+            # The university's own members can fill in the rates an estimate is missing.
+            "estimate_can_fill": side == Side.ACADEMIC,
             "nav_active": "proposals",
         },
     )

@@ -30,6 +30,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from profiles.choices import MAX_YEN
+from profiles.display import format_yen
 
 REFERENCE_INDIRECT_RATE = Decimal("30")
 MAX_PERSON_MONTHS = Decimal("1200")  # 100 person-years: beyond that it is a typo
@@ -52,10 +53,23 @@ class PriceRates:
     faculty_monthly_yen: int | None  # None when not charged or not configured
     postdoc_monthly_yen: int | None
     student_monthly_yen: int | None
+    # False when the organisation has no readiness profile at all (every rate is a reference).
+    profile_exists: bool = True
 
     @classmethod
     def reference(cls) -> PriceRates:
-        return cls(REFERENCE_INDIRECT_RATE, False, Decimal("0"), None, None, None)
+        return cls(REFERENCE_INDIRECT_RATE, False, Decimal("0"), None, None, None, False)
+
+
+@dataclass(frozen=True)
+class MissingRate:
+    """A rate the university has not set that the estimate would have used: which line stays
+    at ¥0 (or on a reference value) because of it, and which fields of its readiness profile
+    (`/readiness/edit/`) fill it in."""
+
+    code: str  # profile, faculty, postdoc, student, indirect
+    fields: tuple[str, ...]  # ReadinessProfile fields to fill in
+    label: str  # what to fill in, in words (reader's language)
 
 
 @dataclass(frozen=True)
@@ -77,6 +91,13 @@ class PriceEstimate:
     fit: str = "unknown"
     gap_yen: int = 0  # T − max when over, min − T when under, else 0
     assumptions: list[str] = field(default_factory=list)
+    # Rates the university has not set that this estimate needed (see `MissingRate`); when the
+    # total is ¥0 they say why and what to fill in, instead of an empty estimate.
+    missing: list[MissingRate] = field(default_factory=list)
+
+    @property
+    def is_zero(self) -> bool:
+        return self.total_yen == 0
 
     def as_dict(self) -> dict:
         return {
@@ -103,6 +124,9 @@ class PriceEstimate:
             "fit": self.fit,
             "gap_yen": self.gap_yen,
             "assumptions": list(self.assumptions),
+            "missing": [
+                {"code": m.code, "fields": list(m.fields), "label": m.label} for m in self.missing
+            ],
         }
 
 
@@ -121,7 +145,42 @@ def _decimal(name: str, value, *, maximum: Decimal) -> Decimal:
 
 
 def _yen(amount: int) -> str:
-    return f"¥{amount:,}"
+    return format_yen(amount, exact=True)
+
+
+def missing_rates(rates: PriceRates, months: dict[str, Decimal]) -> list[MissingRate]:
+    """The rates this estimate needed and the university has not set (in the order of the
+    readiness form)."""
+    out: list[MissingRate] = []
+    if not rates.profile_exists:
+        out.append(
+            MissingRate(
+                "profile",
+                (),
+                _("この大学は連携体制 (費用算定の設定) をまだ登録していません。"),
+            )
+        )
+    if months.get("faculty") and rates.faculty_monthly_yen is None:
+        out.append(
+            MissingRate(
+                "faculty",
+                ("charges_personnel_costs", "faculty_monthly_rate_yen"),
+                _("教員の人件費を計上する設定と、教員の人月単価"),
+            )
+        )
+    if months.get("postdoc") and rates.postdoc_monthly_yen is None:
+        out.append(MissingRate("postdoc", ("postdoc_monthly_rate_yen",), _("博士研究員の人月単価")))
+    if months.get("student") and rates.student_monthly_yen is None:
+        out.append(
+            MissingRate(
+                "student",
+                ("charges_student_costs", "student_monthly_rate_yen"),
+                _("学生RAの人件費を計上する設定と、学生 (RA) の人月単価"),
+            )
+        )
+    if not rates.indirect_rate_configured:
+        out.append(MissingRate("indirect", ("indirect_cost_rate_percent",), _("間接経費率")))
+    return out
 
 
 def _num(value: Decimal) -> str:
@@ -236,6 +295,7 @@ def compute_estimate(
         fit=fit,
         gap_yen=gap,
         assumptions=list(assumptions or []),
+        missing=missing_rates(rates, months),
     )
 
 
@@ -287,6 +347,17 @@ def estimate_price(
         student_person_months=student_person_months,
         budget_min_yen=budget_min_yen,
         budget_max_yen=budget_max_yen,
+    )
+
+
+def estimate_standard(*, org, duration_months: int | None = None) -> PriceEstimate:
+    """The standard scenario of `estimate_for_need` without a need (no budget): what the
+    readiness pages use to say whether the university's rates give an estimate at all."""
+    months = Decimal(duration_months or DEFAULT_DURATION_MONTHS)
+    return compute_estimate(
+        rates=rates_for(org),
+        faculty_person_months=months * DEFAULT_FACULTY_EFFORT,
+        student_person_months=months * DEFAULT_STUDENT_EFFORT,
     )
 
 

@@ -35,7 +35,7 @@ from profiles.selectors.readiness_rules import (
     INDIRECT_RATE_THRESHOLD,
     PILLARS,
 )
-from profiles.services.estimator import estimate_price
+from profiles.services.estimator import estimate_price, estimate_standard
 from profiles.services.readiness import (
     PROFILE_EDITABLE_FIELDS,
     TRACK_RECORD_FIELDS,
@@ -150,6 +150,8 @@ def readiness_detail_view(request: HttpRequest, org_id: int) -> HttpResponse:
                 user=request.user, org=org
             ),
             "rules": _rules(),
+            # Whether the university's rates give a fair-price estimate, and what is missing.
+            "standard_estimate": estimate_standard(org=org),
             "nav_active": "readiness",
         },
     )
@@ -221,6 +223,7 @@ def readiness_edit_view(request: HttpRequest) -> HttpResponse:
             "records": TrackRecord.objects.filter(organization=org),
             "history": readiness_history(org=org)[:20],
             "profile": profile,
+            "standard_estimate": estimate_standard(org=org),
             "nav_active": "readiness",
         },
     )
@@ -234,6 +237,7 @@ def readiness_estimate_view(request: HttpRequest) -> HttpResponse:
     data = request.POST if request.method == "POST" else None
     form = EstimateForm(data, user=request.user, initial=initial)
     estimate = None
+    estimate_can_fill = False
     if form.is_valid():
         need = form.cleaned_data.get("need")
         try:
@@ -249,12 +253,17 @@ def readiness_estimate_view(request: HttpRequest) -> HttpResponse:
         except ValidationError as exc:
             for field, errors in exc.message_dict.items():
                 form.add_error(field if field in form.fields else None, errors)
+        # The university's own members fill in the rates an estimate is missing.
+        estimate_can_fill = can_edit_readiness(
+            org=form.cleaned_data["organization"], user=request.user
+        )
     return render(
         request,
         "readiness/estimate.html",
         {
             "form": form,
             "estimate": estimate,
+            "estimate_can_fill": estimate_can_fill,
             "nav_active": "readiness",
             "list_url": reverse("readiness_list"),
         },

@@ -42,7 +42,7 @@ def test_the_kpi_dashboard_shows_baselines_and_platform_totals_by_direction(clie
     assert r.status_code == 200
     html = r.content.decode()
     assert 'data-kpi="cross-appointment-u2c"' in html
-    assert "1,150.88億円" in html  # ¥115,088M baseline
+    assert "1,151億円" in html  # ¥115,088M baseline, four significant digits
     assert "6人" in html
     r = client.get(reverse("kpi_dashboard"), {"fiscal_year": "abc"})
     assert r.status_code == 200

@@ -37,7 +37,7 @@ def test_the_university_page_shows_levels_rules_chart_and_indicators(client):
     html = r.content.decode()
     assert 'data-testid="comparison-chart"' in html
     assert "間接経費率が30%以上" in html  # the rule is on the page, not hidden
-    assert "¥2,500,001" in html  # 10,000,002 / 4 = 2,500,000.5 → half up
+    assert "2,500,001円" in html  # 10,000,002 / 4 = 2,500,000.5 → half up
     assert 'data-criterion="indirect_rate" data-met="1"' in html
 
 
@@ -121,5 +121,5 @@ def test_the_estimator_page_shows_each_line_and_the_fit_with_the_companys_budget
     html = r.content.decode()
     assert r.status_code == 200
     assert 'data-line="indirect"' in html
-    assert "¥1,300,000" in html
+    assert "1,300,000円" in html
     assert 'data-fit="over"' in html

@@ -47,7 +47,7 @@ def test_university_fills_in_readiness_and_a_company_compares_and_estimates(brow
         page.click("text=ブラウザ大学")
     seen["chart_bars"] = page.locator("[data-testid=comparison-chart] rect").count()
     seen["rate_met"] = page.locator("[data-criterion=indirect_rate][data-met='1']").count()
-    seen["per_project"] = "¥5,000,000" in page.content()  # 20,000,000 / 4
+    seen["per_project"] = "5,000,000円" in page.content()  # 20,000,000 / 4
     company.goto(f"/readiness/estimate/?organization={uni.id}")
     page.fill("#id_direct_costs_yen", "1000000")
     page.fill("#id_faculty_person_months", "1.5")
@@ -61,6 +61,6 @@ def test_university_fills_in_readiness_and_a_company_compares_and_estimates(brow
     assert seen["rate_met"] == 1
     assert seen["per_project"] is True
     # 1,000,000 + 1.5 × 800,000 = 2,200,000; + 30 % = 660,000 → 2,860,000
-    assert seen["total"] == "¥2,860,000"
+    assert seen["total"] == "2,860,000円"
     assert ReadinessProfile.objects.get(organization=uni).faculty_monthly_rate_yen == 800_000
     assert ReadinessVersion.objects.filter(organization=uni).count() == 2
