@@ -39,6 +39,7 @@ from profiles.display import org_display_name
 from profiles.models import Organization, ReadinessProfile, Seed, TrackRecord
 from profiles.selectors.catalog import needs_visible_to
 from profiles.selectors.readiness import academic_orgs_visible_to
+from profiles.services.imports.jobs import MAX_CATALOG_BYTES
 from profiles.services.readiness import (
     PROFILE_EDITABLE_FIELDS,
     TRACK_RECORD_FIELDS,
@@ -309,6 +310,24 @@ class CsvUploadForm(forms.Form):
             raise ValidationError(
                 _("文字コードを UTF-8 にして保存してください (Excel: CSV UTF-8)。")
             )
+        return raw
+
+
+class CatalogUploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("カタログファイル (JSON)"),
+        help_text=_("catalog/1 形式 (docs/catalog.md) の JSON、UTF-8。20 MB まで。"),
+    )
+
+    def clean_file(self):
+        f = self.cleaned_data["file"]
+        if f.size > MAX_CATALOG_BYTES:
+            raise ValidationError(_("ファイルが大きすぎます (上限 20 MB)。"))
+        if not (f.name or "").lower().endswith(".json"):
+            raise ValidationError(_("JSON ファイル (.json) を選んでください。"))
+        raw = f.read()
+        if b"\x00" in raw:
+            raise ValidationError(_("文字コードを UTF-8 にして保存してください。"))
         return raw
 
 

@@ -24,6 +24,7 @@ from profiles.models import (
     Need,
 )
 from profiles.selectors import catalog as sel
+from profiles.services import exports
 from profiles.services import imports as imp
 from profiles.services.audit import confidential_reads_record
 
@@ -37,10 +38,6 @@ def _csv_response(filename: str, header: list[str], rows) -> HttpResponse:
     response = HttpResponse(buf.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
-
-
-def _join(values) -> str:
-    return ";".join(str(v) for v in values or [])
 
 
 class _ExportView(APIView):
@@ -84,23 +81,7 @@ class SeedExportView(_ExportView):
         qs = self.filtered(sel.seeds_visible_to(user=request.user))
         header = imp.SEED_EXPORT_COLUMNS
         rows = (
-            [
-                s.key,
-                s.organization.key,
-                s.organization.name,
-                s.title,
-                s.summary,
-                self.confidential(s),
-                _join(s.keywords),
-                s.field,
-                s.trl or "",
-                _join(s.collaboration_modes),
-                s.language,
-                s.capacity,
-                s.status,
-                imp.format_researchers(s.researchers.all()),
-                imp.format_patents(s.patents.all()),
-            ]
+            exports.seed_csv_row(s, confidential=self.confidential)
             for s in qs.iterator(chunk_size=500)
         )
         return self.export(request, "seeds.csv", header, rows)
@@ -119,26 +100,7 @@ class NeedExportView(_ExportView):
 
         def row(n: Need):
             named = access.company_visible(user=request.user, need=n)
-            return [
-                n.key if named else "",
-                n.organization.key if named else "",
-                n.organization.name if named else "",
-                n.title,
-                n.description,
-                self.confidential(n),
-                _join(n.keywords),
-                n.field,
-                _join(n.collaboration_modes),
-                "" if n.budget_min_yen is None else n.budget_min_yen,
-                "" if n.budget_max_yen is None else n.budget_max_yen,
-                "" if n.duration_months is None else n.duration_months,
-                n.trl_min or "",
-                n.trl_max or "",
-                _join(n.preferred_regions),
-                "yes" if n.is_anonymous else "no",
-                n.language,
-                n.status,
-            ]
+            return exports.need_csv_row(n, named=named, confidential=self.confidential)
 
         rows = (row(n) for n in qs.iterator(chunk_size=500))
         return self.export(request, "needs.csv", imp.NEED_EXPORT_COLUMNS, rows)

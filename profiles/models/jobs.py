@@ -1,4 +1,5 @@
-"""Background work a member started from a page: a CSV import of seeds or needs.
+"""Background work started from a page: a member's CSV import of seeds or needs, or a
+coordinator's import of a catalog/1 JSON file.
 
 The uploaded file is stored on the row (text, at most 5 MB like the upload itself), so the
 Celery task needs nothing but the id. The import is all-or-nothing; the row records where it
@@ -18,6 +19,7 @@ class ImportJob(models.Model):
     class Kind(models.TextChoices):
         SEEDS = "seeds", _("研究シーズ")
         NEEDS = "needs", _("企業ニーズ")
+        CATALOG = "catalog", _("カタログ (JSON)")
 
     class Status(models.TextChoices):
         PENDING = "pending", _("待機中")
@@ -25,8 +27,9 @@ class ImportJob(models.Model):
         DONE = "done", _("完了")
         FAILED = "failed", _("失敗")
 
+    # None for a catalogue import: the platform's own data, run by a coordinator.
     organization = models.ForeignKey(
-        Organization, on_delete=models.CASCADE, related_name="import_jobs"
+        Organization, on_delete=models.CASCADE, related_name="import_jobs", null=True, blank=True
     )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -37,7 +40,7 @@ class ImportJob(models.Model):
     )
     kind = models.CharField(_("種類"), max_length=16, choices=Kind.choices)
     file_name = models.CharField(_("ファイル名"), max_length=200, blank=True)
-    content = models.TextField(_("CSVの内容"))
+    content = models.TextField(_("ファイルの内容"))
     status = models.CharField(
         _("状態"), max_length=16, choices=Status.choices, default=Status.PENDING
     )

@@ -109,12 +109,28 @@ def _check_choices(name: str, values: Iterable[str], allowed: Iterable[str]) -> 
     allowed = set(allowed)
     bad = [v for v in values if v not in allowed]
     if bad:
-        raise ValidationError({name: [_("不明な値です: %(values)s") % {"values": ", ".join(bad)}]})
+        # The message keeps its parameters apart, so an import report can show it in its
+        # reader's language (`profiles.deferred`).
+        raise ValidationError(
+            {
+                name: [
+                    ValidationError(
+                        _("不明な値です: %(values)s"), params={"values": ", ".join(bad)}
+                    )
+                ]
+            }
+        )
 
 
 def _check_range(lo_name: str, lo, hi_name: str, hi) -> None:
     if lo is not None and hi is not None and lo > hi:
-        raise ValidationError({hi_name: [_("%(lo)s 以上の値にしてください。") % {"lo": lo_name}]})
+        raise ValidationError(
+            {
+                hi_name: [
+                    ValidationError(_("%(lo)s 以上の値にしてください。"), params={"lo": lo_name})
+                ]
+            }
+        )
 
 
 def _apply(obj, data: dict, fields: Iterable[str]) -> list[str]:

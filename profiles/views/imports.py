@@ -15,15 +15,17 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from profiles.access import request_org, require_org
+from profiles.access import is_coordinator, request_org, require_org
 from profiles.choices import (
     ACADEMIC_KINDS,
     OrgKind,
 )
+from profiles.deferred import render_message
 from profiles.forms import CsvUploadForm
 from profiles.models import ImportJob, Need, Seed
 from profiles.services import imports
 from profiles.services.imports.jobs import import_job_create, import_job_progress
+from profiles.views.catalog import catalog_preview
 
 
 @dataclass(frozen=True)
@@ -64,46 +66,14 @@ CSV_KINDS = {
 CSV_KIND_OF_JOB = {kind.job_kind: name for name, kind in CSV_KINDS.items()}
 
 
-CSV_COLUMNS = [
-    ("key", _("キー (英数字。既存のキーなら更新、なければ新規。省略時はタイトルで照合)")),
-    ("title", _("タイトル (必須)")),
-    ("summary", _("公開概要 (必須)")),
-    ("confidential_details", _("非公開の詳細")),
-    ("keywords", _("キーワード (; または 、 区切り)")),
-    ("field", _("研究分野")),
-    ("trl", _("TRL (1〜9)")),
-    ("collaboration_modes", _("連携形態 (joint_research; license など)")),
-    ("language", _("言語 (ja / en)")),
-    ("capacity", _("受入可能数 (0〜100)")),
-    ("researchers", _("研究者 (氏名|所属|researchmap ID|yes/no を ; 区切り)")),
-    ("patents", _("特許 (出願番号|登録番号|名称|yes/no を ; 区切り)")),
-]
-
-
-NEED_CSV_COLUMNS = [
-    ("key", _("キー (英数字。既存のキーなら更新、なければ新規。省略時はタイトルで照合)")),
-    ("title", _("タイトル (必須)")),
-    ("description", _("公開説明 (必須)")),
-    ("confidential_details", _("非公開の詳細")),
-    ("keywords", _("キーワード (; または 、 区切り)")),
-    ("field", _("分野")),
-    ("collaboration_modes", _("連携形態 (joint_research; license など)")),
-    ("budget_min_yen", _("予算下限 (円)")),
-    ("budget_max_yen", _("予算上限 (円)")),
-    ("duration_months", _("期間 (月)")),
-    ("trl_min", _("期待TRL (下限)")),
-    ("trl_max", _("期待TRL (上限)")),
-    ("preferred_regions", _("希望地域 (kanto; kinki など)")),
-    ("is_anonymous", _("社名を非公開 (yes / no)")),
-    ("language", _("言語 (ja / en)")),
-]
-
-
 def _csv_context(kind_name: str) -> dict:
     return {
         "kind": kind_name,
         "nav_active": "import" if kind_name == "seed" else "needs",
-        "columns": CSV_COLUMNS if kind_name == "seed" else NEED_CSV_COLUMNS,
+        # Generated from the parser's own column definitions (csv_format.SEED_FORMAT / …).
+        "columns": imports.column_help(kind_name),
+        "clear_marker": imports.CLEAR_MARKER,
+        "template_url": reverse(f"{CSV_KINDS[kind_name].page}_template"),
     }
 
 
@@ -168,6 +138,26 @@ def _csv_import_page(request: HttpRequest, kind_name: str) -> HttpResponse:
     return render(request, "profiles/seed_import.html", context)
 
 
+def _csv_template(request: HttpRequest, kind_name: str) -> HttpResponse:
+    """The import template: the header and one example row, UTF-8 with a BOM (Excel)."""
+    require_org(request, *CSV_KINDS[kind_name].org_kinds)
+    body = "\ufeff" + imports.template_csv(kind_name)
+    response = HttpResponse(body, content_type="text/csv; charset=utf-8")
+    name = "seeds-template.csv" if kind_name == "seed" else "needs-template.csv"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@login_required
+def seed_import_template(request: HttpRequest) -> HttpResponse:
+    return _csv_template(request, "seed")
+
+
+@login_required
+def need_import_template(request: HttpRequest) -> HttpResponse:
+    return _csv_template(request, "need")
+
+
 @login_required
 def seed_import(request: HttpRequest) -> HttpResponse:
     return _csv_import_page(request, "seed")
@@ -179,12 +169,17 @@ def need_import(request: HttpRequest) -> HttpResponse:
 
 
 def _own_import_job(request: HttpRequest, pk: int):
-    """A job of the caller's organisation, or 404 (another organisation's job does not exist)."""
+    """A job of the caller's organisation, or a catalogue job for a coordinator; else 404
+    (another organisation's job does not exist)."""
 
     org = request_org(request)
-    if org is None:
-        raise Http404
-    return get_object_or_404(ImportJob.objects.filter(organization=org), pk=pk)
+    if org is not None:
+        return get_object_or_404(ImportJob.objects.filter(organization=org), pk=pk)
+    if is_coordinator(request.user):
+        return get_object_or_404(
+            ImportJob.objects.filter(kind=ImportJob.Kind.CATALOG, organization=None), pk=pk
+        )
+    raise Http404
 
 
 @login_required
@@ -192,6 +187,17 @@ def import_job_page(request: HttpRequest, pk: int) -> HttpResponse:
     """The progress of a background import (polling the JSON below), then its report."""
 
     job = _own_import_job(request, pk)
+    if job.kind == ImportJob.Kind.CATALOG:
+        context = {
+            "job": job,
+            "state": import_job_progress(job),
+            "kind": "catalog",
+            "import_url": reverse("console_catalog"),
+            "nav_active": "console_catalog",
+        }
+        if job.is_finished:
+            context.update(catalog_preview(job.report or {}))
+        return render(request, "console/catalog_job.html", context)
     kind_name = CSV_KIND_OF_JOB[job.kind]
     kind = CSV_KINDS[kind_name]
     context = {
@@ -244,31 +250,46 @@ def preview_rows(report, *, model: type = Seed) -> tuple[list[dict], list[str], 
     rows: dict[int, dict] = {}
     for action in ("created", "updated", "unchanged"):
         for entry in _report_part(report, action):
+            cleared = entry.get("cleared", [])
             rows[entry["row"]] = {
                 "line": entry["row"],
                 "key": entry.get("key", ""),
                 "title": entry.get("title", ""),
                 "action": {"created": "create", "updated": "update"}.get(action, "unchanged"),
                 "errors": [],
-                "changes": [_field_label(n, model) for n in entry.get("changed", [])]
+                "changes": [
+                    _field_label(n, model) for n in entry.get("changed", []) if n not in cleared
+                ]
                 if action == "updated"
                 else [],
+                # Emptied on purpose by the clear marker, and left as they are by blank cells.
+                "cleared": [_field_label(n, model) for n in cleared],
+                "kept": [_field_label(n, model) for n in entry.get("kept", [])],
             }
     file_errors: list[str] = []
     for error in _report_part(report, "errors"):
         line, column = error.get("row", 0), error.get("column", "")
+        # In the reader's language (a job's report was written by a worker, maybe in another).
+        message = render_message(error.get("text") or error.get("message", ""))
         if line <= 1:  # the file itself or its header row
-            file_errors.append(
-                f"{_field_label(column, model)}: {error['message']}" if column else error["message"]
-            )
+            file_errors.append(f"{_field_label(column, model)}: {message}" if column else message)
             continue
         row = rows.setdefault(
             line,
-            {"line": line, "key": "", "title": "", "action": "error", "errors": [], "changes": []},
+            {
+                "line": line,
+                "key": "",
+                "title": "",
+                "action": "error",
+                "errors": [],
+                "changes": [],
+                "cleared": [],
+                "kept": [],
+            },
         )
         row["action"] = "error"
         row["errors"].append(
-            {"column": _field_label(column, model) if column else "", "message": error["message"]}
+            {"column": _field_label(column, model) if column else "", "message": message}
         )
     ordered = [rows[n] for n in sorted(rows)]
     summary = {

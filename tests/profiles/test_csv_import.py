@@ -118,7 +118,12 @@ def test_a_key_of_another_organisation_is_a_row_error(uni, uni_user, other_uni):
 def test_missing_required_column_is_reported_on_the_header_row(uni, uni_user):
     report = csv_import_seeds(org=uni, by=uni_user, file=_file("key,title\nk,t\n"), dry_run=True)
     assert report.errors == [
-        {"row": 1, "column": "summary", "message": report.errors[0]["message"]}
+        {
+            "row": 1,
+            "column": "summary",
+            "message": "必須の列がありません。",
+            "text": {"id": "必須の列がありません。"},
+        }
     ]
 
 

@@ -12,24 +12,33 @@ whatever is stale; `embed=True` enqueues each changed row on commit instead.
 
 CSV import runs the same services the API and pages use (`seed_create`/`seed_update`, …) inside
 one transaction, row by row in savepoints, and rolls everything back for a dry run or when any
-row failed: what a dry run reports is exactly what the commit step will do.
+row failed: what a dry run reports is exactly what the commit step will do. A blank cell leaves
+its field as it is; the clear marker `(clear)` empties it (`csv_format`). The columns, their
+help on the import pages and the downloadable template come from one definition
+(`csv_format.SEED_FORMAT` / `NEED_FORMAT`).
 """
 
 from .catalog import SECTIONS, CatalogReport, catalog_import, catalog_load
 from .csv import csv_count_rows, csv_import_needs, csv_import_seeds
 from .csv_format import (
+    CLEAR_MARKER,
+    FORMATS,
     NEED_COLUMNS,
     NEED_EXPORT_COLUMNS,
     SEED_COLUMNS,
     SEED_EXPORT_COLUMNS,
     ImportReport,
+    column_help,
     csv_safe_cell,
     format_patents,
     format_researchers,
+    template_csv,
 )
 from .values import MAX_CSV_BYTES, MAX_CSV_ROWS, FieldError
 
 __all__ = [
+    "CLEAR_MARKER",
+    "FORMATS",
     "MAX_CSV_BYTES",
     "MAX_CSV_ROWS",
     "NEED_COLUMNS",
@@ -42,10 +51,12 @@ __all__ = [
     "ImportReport",
     "catalog_import",
     "catalog_load",
+    "column_help",
     "csv_count_rows",
     "csv_import_needs",
     "csv_import_seeds",
     "csv_safe_cell",
     "format_patents",
     "format_researchers",
+    "template_csv",
 ]

@@ -12,7 +12,7 @@ from typing import Any
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from profiles.choices import (
     ACADEMIC_KINDS,
@@ -28,6 +28,7 @@ from profiles.choices import (
     Stage,
     region_for_prefecture,
 )
+from profiles.deferred import N_, Text
 from profiles.models import InvestorProfile, Need, Organization, Seed, Venture
 from profiles.services import catalog as svc
 
@@ -54,33 +55,72 @@ from .values import (
 
 @dataclass
 class CatalogReport:
+    """What a catalogue import did (or, for a dry run, would do): counts per section, one row
+    per record (`rows`: section, key, title, action, changed fields), and the errors as
+    (section, key, reason) with the reason a deferred message (`profiles.deferred.Text`:
+    `str()` renders it, `.stored` keeps it for a reader of another language)."""
+
     created: Counter = field(default_factory=Counter)
     updated: Counter = field(default_factory=Counter)
     unchanged: Counter = field(default_factory=Counter)
-    errors: list[tuple[str, str, str]] = field(default_factory=list)  # (section, key, reason)
+    errors: list[tuple[str, str, Text]] = field(default_factory=list)  # (section, key, reason)
+    rows: list[dict] = field(default_factory=list)
     written: bool = False
+    dry_run: bool = False
     total: int = 0
 
     @property
     def ok(self) -> bool:
         return not self.errors
 
+    @property
+    def committed(self) -> bool:
+        return self.written and not self.dry_run
+
     def loaded(self) -> int:
         return (
             sum(self.created.values()) + sum(self.updated.values()) + sum(self.unchanged.values())
         )
 
+    def error(self, section: str, key: str, reason: Text | str) -> None:
+        self.errors.append((section, key, reason if isinstance(reason, Text) else Text(reason)))
+
+    def to_stored(self) -> dict:
+        """The report as an import job keeps it (see `profiles.services.imports.jobs`)."""
+        return {
+            "format": "catalog",
+            "dry_run": self.dry_run,
+            "committed": self.committed,
+            "rows": self.rows,
+            "counts": {
+                section: {
+                    "created": self.created[section],
+                    "updated": self.updated[section],
+                    "unchanged": self.unchanged[section],
+                }
+                for section in SECTIONS
+            },
+            "errors": [
+                {"section": section, "key": key, "message": str(reason), "text": reason.stored}
+                for section, key, reason in self.errors
+            ],
+        }
+
 
 SECTIONS = ("organizations", "seeds", "needs", "investors", "ventures")
+
+
+def _field_reason(name: str, reason: Text) -> Text:
+    return Text("%(field)s: %(reason)s", field=name, reason=reason)
 
 
 def _clean_org(rec: dict) -> dict:
     kind = _choice(rec.get("kind"), "kind", {k: k for k in OrgKind.values}, default="")
     if not kind:
-        raise FieldError("kind", _("必須です。"))
+        raise FieldError("kind", Text(N_("必須です。")))
     prefecture = _text(rec.get("prefecture"), "prefecture", max_len=8)
     if prefecture and prefecture not in PREFECTURE_REGION:
-        raise FieldError("prefecture", _("不明な都道府県です: %(value)s") % {"value": prefecture})
+        raise FieldError("prefecture", Text(N_("不明な都道府県です: %(value)s"), value=prefecture))
     out = {
         "kind": kind,
         "name": _text(rec.get("name"), "name", max_len=200, required=True),
@@ -120,12 +160,12 @@ def _clean_seed(rec: dict) -> dict:
     if "researchers" in rec:
         items = rec["researchers"] or []
         if not isinstance(items, list):
-            raise FieldError("researchers", _("リストではありません。"))
+            raise FieldError("researchers", Text(N_("リストではありません。")))
         out["researchers"] = [_researcher(i) for i in items[:50]]
     if "patents" in rec:
         items = rec["patents"] or []
         if not isinstance(items, list):
-            raise FieldError("patents", _("リストではありません。"))
+            raise FieldError("patents", Text(N_("リストではありません。")))
         out["patents"] = [_patent(i) for i in items[:50]]
     return out
 
@@ -197,7 +237,7 @@ def _clean_investor(rec: dict) -> dict:
             out[name] = _text(rec.get(name), name, max_len=200)
     prefecture = _text(rec.get("prefecture"), "prefecture", max_len=8)
     if prefecture and prefecture not in PREFECTURE_REGION:
-        raise FieldError("prefecture", _("不明な都道府県です: %(value)s") % {"value": prefecture})
+        raise FieldError("prefecture", Text(N_("不明な都道府県です: %(value)s"), value=prefecture))
     out["prefecture"] = prefecture
     return out
 
@@ -240,7 +280,8 @@ def _set_fields(obj, values: dict, names) -> list[str]:
 
 
 def _upsert(model, key: str | None, lookup: dict, values: dict, names, extra: dict, loaded=None):
-    """Create, or update only the changed fields. Returns (obj, 'created'|'updated'|'unchanged').
+    """Create, or update only the changed fields. Returns (obj, 'created'|'updated'|'unchanged');
+    the fields an update changed are on `obj._catalog_changed`.
 
     `loaded` maps keys to rows fetched in bulk beforehand (one query instead of one per row).
     """
@@ -252,9 +293,11 @@ def _upsert(model, key: str | None, lookup: dict, values: dict, names, extra: di
         obj = model(**lookup, **extra)
         _set_fields(obj, values, names)
         obj.save()
+        obj._catalog_changed = []
         return obj, "created"
     changed = _set_fields(obj, values, names)
     changed += _set_fields(obj, extra, extra.keys())
+    obj._catalog_changed = list(changed)
     if changed:
         if "updated_at" in {f.name for f in model._meta.fields}:
             changed.append("updated_at")
@@ -272,39 +315,43 @@ def catalog_load(path: str | Path) -> dict:
     return data
 
 
-def catalog_import(*, data: Any, skip_invalid: bool = False, embed: bool = False) -> CatalogReport:
+def catalog_import(
+    *, data: Any, skip_invalid: bool = False, embed: bool = False, dry_run: bool = False
+) -> CatalogReport:
     """Upsert a catalog/1 document. Validates everything first; writes nothing when any record
     is invalid unless `skip_invalid` (then every valid record whose references hold is written).
+    A dry run does all of it in a transaction it rolls back: its report is exactly what the
+    import would do (the page's preview).
     """
-    report = CatalogReport()
+    report = CatalogReport(dry_run=dry_run)
     if not isinstance(data, dict) or data.get("format") != "catalog/1":
-        report.errors.append(("format", "", _("catalog/1 形式のファイルではありません。")))
+        report.error("format", "", Text(N_("catalog/1 形式のファイルではありません。")))
         return report
 
     cleaned: dict[str, dict[str, dict]] = {s: {} for s in SECTIONS}
     for section in SECTIONS:
         records = data.get(section) or []
         if not isinstance(records, list):
-            report.errors.append((section, "", _("リストではありません。")))
+            report.error(section, "", Text(N_("リストではありません。")))
             continue
         for i, rec in enumerate(records):
             report.total += 1
             if not isinstance(rec, dict):
-                report.errors.append((section, f"#{i + 1}", _("オブジェクトではありません。")))
+                report.error(section, f"#{i + 1}", Text(N_("オブジェクトではありません。")))
                 continue
             try:
                 key = _key(rec.get("key"))
             except FieldError as exc:
-                report.errors.append((section, f"#{i + 1}", f"key: {exc.message}"))
+                report.error(section, f"#{i + 1}", _field_reason("key", exc.text))
                 continue
             if key in cleaned[section]:
-                report.errors.append((section, key, _("キーが重複しています。")))
+                report.error(section, key, Text(N_("キーが重複しています。")))
                 cleaned[section][key] = None  # poison: neither copy is loaded
                 continue
             try:
                 cleaned[section][key] = _CLEANERS[section](rec)
             except FieldError as exc:
-                report.errors.append((section, key, f"{exc.field}: {exc.message}"))
+                report.error(section, key, _field_reason(exc.field, exc.text))
                 cleaned[section][key] = None
     cleaned = {s: {k: v for k, v in recs.items() if v is not None} for s, recs in cleaned.items()}
     _check_references(cleaned, report)
@@ -312,7 +359,9 @@ def catalog_import(*, data: Any, skip_invalid: bool = False, embed: bool = False
     if report.errors and not skip_invalid:
         return report
     with transaction.atomic():
-        _write_catalog(cleaned, report, embed=embed)
+        _write_catalog(cleaned, report, embed=embed and not dry_run)
+        if dry_run:
+            transaction.set_rollback(True)
     report.written = True
     return report
 
@@ -325,47 +374,54 @@ def _check_references(cleaned: dict, report: CatalogReport) -> None:
     def check(section: str, key: str, org_key: str, allowed, what: str) -> bool:
         kind = org_kinds.get(org_key)
         if kind is None:
-            report.errors.append(
-                (section, key, _("organization: 組織 %(org)s がありません。") % {"org": org_key})
+            report.error(
+                section, key, Text(N_("organization: 組織 %(org)s がありません。"), org=org_key)
             )
             return False
         if kind not in allowed:
-            report.errors.append(
-                (
-                    section,
-                    key,
-                    _("organization: %(org)s は%(what)sを登録できる種別ではありません。")
-                    % {"org": org_key, "what": what},
-                )
+            report.error(
+                section,
+                key,
+                Text(
+                    N_("organization: %(org)s は%(what)sを登録できる種別ではありません。"),
+                    org=org_key,
+                    what=what,
+                ),
             )
             return False
         return True
 
     for key, rec in list(cleaned["seeds"].items()):
-        if not check("seeds", key, rec["organization"], ACADEMIC_KINDS, _("研究シーズ")):
+        if not check("seeds", key, rec["organization"], ACADEMIC_KINDS, gettext_lazy("研究シーズ")):
             del cleaned["seeds"][key]
     for key, rec in list(cleaned["needs"].items()):
-        if not check("needs", key, rec["organization"], (OrgKind.COMPANY,), _("企業ニーズ")):
+        if not check(
+            "needs", key, rec["organization"], (OrgKind.COMPANY,), gettext_lazy("企業ニーズ")
+        ):
             del cleaned["needs"][key]
     for key, rec in list(cleaned["investors"].items()):
         org_key = rec["organization"]
         if org_key in org_kinds:
-            if not check("investors", key, org_key, (OrgKind.INVESTOR,), _("投資家プロファイル")):
+            if not check(
+                "investors", key, org_key, (OrgKind.INVESTOR,), gettext_lazy("投資家プロファイル")
+            ):
                 del cleaned["investors"][key]
         elif not rec["name"]:
-            report.errors.append((("investors"), key, "name: " + _("必須です。")))
+            report.error("investors", key, _field_reason("name", Text(N_("必須です。"))))
             del cleaned["investors"][key]
     seed_keys = set(Seed.objects.values_list("key", flat=True)) | set(cleaned["seeds"])
     # A seed key that exists in the database but belongs to a record dropped above is fine
     # (it is already loaded); one dropped from the file and absent from the database is not.
     for key, rec in list(cleaned["ventures"].items()):
-        if not check("ventures", key, rec["organization"], ACADEMIC_KINDS, _("ベンチャー")):
+        if not check(
+            "ventures", key, rec["organization"], ACADEMIC_KINDS, gettext_lazy("ベンチャー")
+        ):
             del cleaned["ventures"][key]
             continue
         missing = [s for s in rec["seeds"] if s not in seed_keys]
         if missing:
-            report.errors.append(
-                ("ventures", key, _("seeds: 不明なシーズ: %(keys)s") % {"keys": ", ".join(missing)})
+            report.error(
+                "ventures", key, Text(N_("seeds: 不明なシーズ: %(keys)s"), keys=", ".join(missing))
             )
             del cleaned["ventures"][key]
 
@@ -375,8 +431,18 @@ ORG_NAMES = (*ORG_NAMES, "contact_email", "approval_status")
 
 
 def _write_catalog(cleaned: dict, report: CatalogReport, *, embed: bool) -> None:
-    def count(section: str, outcome: str) -> None:
+    def count(section: str, outcome: str, key: str = "", title: str = "", obj=None) -> None:
         getattr(report, outcome)[section] += 1
+        changed = getattr(obj, "_catalog_changed", []) if outcome == "updated" else []
+        report.rows.append(
+            {
+                "section": section,
+                "key": key,
+                "title": title,
+                "action": outcome,
+                "changed": [c for c in changed if c != "updated_at"],
+            }
+        )
 
     def maybe_embed(kind: str, obj, outcome: str) -> None:
         if embed and outcome != "unchanged":
@@ -399,7 +465,7 @@ def _write_catalog(cleaned: dict, report: CatalogReport, *, embed: bool) -> None
             Organization, key, {"key": key}, values, ORG_NAMES, {}, loaded=loaded_orgs
         )
         orgs[key] = org
-        count("organizations", outcome)
+        count("organizations", outcome, key, rec["name"], org)
 
     def org_for(key: str) -> Organization:
         if key not in orgs:
@@ -426,8 +492,13 @@ def _write_catalog(cleaned: dict, report: CatalogReport, *, embed: bool) -> None
         if related and outcome == "unchanged":
             seed.save(update_fields=["updated_at"])
             outcome = "updated"
+        if related:
+            seed._catalog_changed = [
+                *getattr(seed, "_catalog_changed", []),
+                *(n for n in ("researchers", "patents") if n in rec),
+            ]
         seeds[key] = seed
-        count("seeds", outcome)
+        count("seeds", outcome, key, rec["title"], seed)
         maybe_embed("seed", seed, outcome)
 
     for key, rec in cleaned["needs"].items():
@@ -438,7 +509,7 @@ def _write_catalog(cleaned: dict, report: CatalogReport, *, embed: bool) -> None
         )
         if need.published_at is None:
             Need.objects.filter(pk=need.pk).update(published_at=timezone.now())
-        count("needs", outcome)
+        count("needs", outcome, key, rec["title"], need)
         maybe_embed("need", need, outcome)
 
     for key, rec in cleaned["investors"].items():
@@ -454,14 +525,14 @@ def _write_catalog(cleaned: dict, report: CatalogReport, *, embed: bool) -> None
                 region=region_for_prefecture(rec["prefecture"]),
                 approval_status=ApprovalStatus.APPROVED,
             )
-            count("organizations", "created")
+            count("organizations", "created", org_key, rec["name"], org)
         names = ("investor_kind", "thesis", "fields", "stages", "ticket_min_yen")
         names = (*names, "ticket_max_yen", "regions")
         values = {k: rec[k] for k in names if k in rec}
         profile, outcome = _upsert(
             InvestorProfile, key, {"organization": org}, values, names, published
         )
-        count("investors", outcome)
+        count("investors", outcome, key, rec["name"] or org.name, profile)
         maybe_embed("investor", profile, outcome)
 
     for key, rec in cleaned["ventures"].items():
@@ -474,5 +545,6 @@ def _write_catalog(cleaned: dict, report: CatalogReport, *, embed: bool) -> None
             if outcome == "unchanged":
                 venture.save(update_fields=["updated_at"])
                 outcome = "updated"
-        count("ventures", outcome)
+            venture._catalog_changed = [*getattr(venture, "_catalog_changed", []), "seeds"]
+        count("ventures", outcome, key, rec["name"], venture)
         maybe_embed("venture", venture, outcome)

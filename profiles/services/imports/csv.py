@@ -7,27 +7,31 @@ from __future__ import annotations
 import csv
 import io
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils.translation import gettext as _
+from django.utils import translation
 
 from profiles import access
 from profiles.choices import (
     ACADEMIC_KINDS,
     OrgKind,
 )
+from profiles.deferred import N_, Text, from_validation_error
 from profiles.models import Need, Organization, Seed
 from profiles.services import catalog as svc
 
 from .csv_format import (
-    NEED_COLUMNS,
+    NEED_FORMAT,
     PROGRESS_EVERY,
-    SEED_COLUMNS,
+    SEED_FORMAT,
     ImportReport,
+    ParsedRow,
     Progress,
-    _parse_need_row,
-    _parse_seed_row,
     _read_csv,
+    missing_required,
+    parse_need_row,
+    parse_seed_row,
 )
 from .values import (
     FieldError,
@@ -56,6 +60,19 @@ def _need_differs(need: Need, data: dict) -> list[str]:
     return [n for n in svc.NEED_FIELDS if n in data and getattr(need, n) != data[n]]
 
 
+def _service_errors(report: ImportReport, number: int, exc: ValidationError) -> None:
+    """A service's refusal, message by message, stored to be shown in its reader's language
+    (the services ran in the source language, see `_csv_import`)."""
+    if hasattr(exc, "error_dict"):
+        for column, errors in exc.error_dict.items():
+            for error in errors:
+                for stored in from_validation_error(error):
+                    report.error(number, column, stored)
+    else:
+        for stored in from_validation_error(exc):
+            report.error(number, "", stored)
+
+
 def _csv_import(
     *,
     org: Organization,
@@ -72,50 +89,55 @@ def _csv_import(
     progress_every: int = PROGRESS_EVERY,
 ) -> ImportReport:
     report = ImportReport(dry_run=dry_run)
-    rows = _read_csv(file, report, columns)
+    rows = _read_csv(file, report, {c.name: c.headers for c in columns})
     if rows is None:
         return report
     total = len(rows)
     if progress is not None:
         progress(0, total)
-    parsed: list[tuple[int, dict]] = []
+    parsed: list[tuple[int, ParsedRow]] = []
     seen_keys: dict[str, int] = {}
     for number, raw in rows:
         try:
-            data = parse(raw)
+            row = parse(raw)
         except FieldError as exc:
-            report.error(number, exc.field, exc.message)
+            report.error(number, exc.field, exc.text)
             continue
-        key = data.get("key")
+        key = row.data.get("key")
         if key:
             if key in seen_keys:
                 report.error(
                     number,
                     "key",
-                    _("キーが %(row)d 行目と重複しています。") % {"row": seen_keys[key]},
+                    Text(N_("キーが %(row)d 行目と重複しています。"), row=seen_keys[key]),
                 )
                 continue
             seen_keys[key] = number
-        parsed.append((number, data))
+        parsed.append((number, row))
 
     own = model.objects.filter(organization=org)
-    with transaction.atomic():
-        for done, (number, data) in enumerate(parsed, start=1):
+    # The services speak the source language here, so that what they refuse is stored as a
+    # msgid and shown later in whoever reads the report's language (`profiles.deferred`).
+    with transaction.atomic(), translation.override(settings.LANGUAGE_CODE):
+        for done, (number, row) in enumerate(parsed, start=1):
             if progress is not None and done % progress_every == 0:
                 # Rows refused by the parser above count as processed: they are reported.
                 progress(done + total - len(parsed), total)
+            data = row.data
             key = data.get("key")
             if key:
                 existing = model.objects.filter(key=key).first()
                 if existing is not None and existing.organization_id != org.id:
-                    report.error(number, "key", _("このキーは他の組織で使われています。"))
+                    report.error(number, "key", Text(N_("このキーは他の組織で使われています。")))
                     continue
             else:
                 # Without a key, a row with the title of an existing row updates that row.
                 matches = list(own.filter(title=data["title"])[:2])
                 if len(matches) > 1:
                     report.error(
-                        number, "title", _("同じタイトルが複数あります。キーを指定してください。")
+                        number,
+                        "title",
+                        Text(N_("同じタイトルが複数あります。キーを指定してください。")),
                     )
                     continue
                 existing = matches[0] if matches else None
@@ -124,6 +146,19 @@ def _csv_import(
                 "key": key or (existing.key if existing else ""),
                 "title": data["title"],
             }
+            if existing is None:
+                missing = missing_required(row, columns)
+                for column in missing:
+                    report.error(number, column, Text(N_("必須です。")))
+                if missing:
+                    continue
+            else:
+                # What the file says about fields it does not change: emptied on purpose, or
+                # left as they are by a blank cell.
+                if row.cleared:
+                    entry["cleared"] = list(row.cleared)
+                if row.kept:
+                    entry["kept"] = list(row.kept)
             try:
                 with transaction.atomic():
                     if existing is None:
@@ -136,13 +171,7 @@ def _csv_import(
                     else:
                         report.unchanged.append(entry)
             except ValidationError as exc:
-                if hasattr(exc, "error_dict"):
-                    for column, messages in exc.message_dict.items():
-                        for message in messages:
-                            report.error(number, column, message)
-                else:
-                    for message in exc.messages:
-                        report.error(number, "", message)
+                _service_errors(report, number, exc)
         if progress is not None:
             progress(total, total)
         if dry_run or report.errors:
@@ -152,7 +181,7 @@ def _csv_import(
     if not report.committed:
         # A dry run invented keys for new rows; they are not reserved, so do not show them.
         for entry in report.created:
-            if not any(entry["row"] == n and d.get("key") for n, d in parsed):
+            if not any(entry["row"] == n and r.data.get("key") for n, r in parsed):
                 entry["key"] = ""
     report.errors.sort(key=lambda e: (e["row"], e["column"]))
     return report
@@ -174,7 +203,7 @@ def csv_import_seeds(
     access.require_member(org=org, by=by)
     if org.kind not in ACADEMIC_KINDS:
         report = ImportReport(dry_run=dry_run)
-        report.error(0, "", _("研究シーズを登録できるのは大学・研究機関のみです。"))
+        report.error(0, "", Text(N_("研究シーズを登録できるのは大学・研究機関のみです。")))
         return report
     return _csv_import(
         org=org,
@@ -182,8 +211,8 @@ def csv_import_seeds(
         file=file,
         dry_run=dry_run,
         model=Seed,
-        columns=SEED_COLUMNS,
-        parse=_parse_seed_row,
+        columns=SEED_FORMAT,
+        parse=parse_seed_row,
         differs=_seed_differs,
         create=svc.seed_create,
         update=lambda obj, by, data: svc.seed_update(seed=obj, by=by, data=data),
@@ -198,7 +227,7 @@ def csv_import_needs(
     access.require_member(org=org, by=by)
     if org.kind != OrgKind.COMPANY:
         report = ImportReport(dry_run=dry_run)
-        report.error(0, "", _("企業ニーズを登録できるのは企業のみです。"))
+        report.error(0, "", Text(N_("企業ニーズを登録できるのは企業のみです。")))
         return report
     return _csv_import(
         org=org,
@@ -206,8 +235,8 @@ def csv_import_needs(
         file=file,
         dry_run=dry_run,
         model=Need,
-        columns=NEED_COLUMNS,
-        parse=_parse_need_row,
+        columns=NEED_FORMAT,
+        parse=parse_need_row,
         differs=_need_differs,
         create=svc.need_create,
         update=lambda obj, by, data: svc.need_update(need=obj, by=by, data=data),

@@ -1,6 +1,17 @@
-"""The CSV format of seeds and needs: columns (with their header aliases), how a cell is read
-into a field and written back for export, the report of an import, and formula-safe cells.
-The import itself (`csv.py`) uses these; so does the export."""
+"""The CSV format of seeds and needs, defined once: every column (its header and the Japanese
+headings accepted for it, how a cell is read, what it means, an example), how a cell is written
+back for export, the report of an import, and formula-safe cells.
+
+Everything else is generated from these definitions: the parser (`parse_row`), the column help
+on the import pages (`column_help`), the downloadable template (`template_csv`) and the
+researcher / patent cell formats of the export (`format_researchers`, `format_patents`), so the
+documentation cannot drift from what the parser expects.
+
+Blank cells and the clear marker: a blank cell leaves the field as it is (on a new row: the
+field's default). To empty a field on purpose, write the clear marker `(clear)` (or `(削除)`) in
+the cell. The preview and the report list the fields a row clears and the ones its blank cells
+keep.
+"""
 
 from __future__ import annotations
 
@@ -12,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 
 from profiles.choices import (
     MAX_YEN,
@@ -20,6 +31,7 @@ from profiles.choices import (
     TRL_MIN,
     Language,
 )
+from profiles.deferred import N_, Text, render_message
 
 from .values import (
     CSV_KEY_RE,
@@ -45,26 +57,57 @@ Progress = Callable[[int, int], None]
 
 PROGRESS_EVERY = 25
 
+# What a cell says to empty its field on purpose (a blank cell leaves the field as it is).
+CLEAR_MARKER = "(clear)"
+CLEAR_MARKERS = frozenset({"(clear)", "（clear）", "(削除)", "（削除）"})
+
+
+def is_clear_marker(cell: str) -> bool:
+    return cell.strip().lower() in CLEAR_MARKERS
+
 
 @dataclass
 class ImportReport:
-    """What a CSV import did (or, for a dry run, would do)."""
+    """What a CSV import did (or, for a dry run, would do).
+
+    Rows: `created`, `updated` (with `changed`: the fields written), `unchanged`; each with
+    `row`, `key`, `title`, and, where the file says so, `cleared` (fields emptied by the clear
+    marker) and `kept` (columns whose blank cell left the field as it was). Errors: `row`,
+    `column`, `message` (in the language of the import) and `text` (the same message, stored to
+    be shown in its reader's language, `profiles.deferred`)."""
 
     dry_run: bool
     created: list[dict] = field(default_factory=list)  # {"row", "key", "title"}
     updated: list[dict] = field(default_factory=list)  # … plus "changed": [field names]
     unchanged: list[dict] = field(default_factory=list)
-    errors: list[dict] = field(default_factory=list)  # {"row", "column", "message"}
+    errors: list[dict] = field(default_factory=list)  # {"row", "column", "message", "text"}
     committed: bool = False
 
     @property
     def ok(self) -> bool:
         return not self.errors
 
-    def error(self, row: int, column: str, message: str) -> None:
-        self.errors.append({"row": row, "column": column, "message": str(message)})
+    def error(self, row: int, column: str, message: Text | dict | str) -> None:
+        if isinstance(message, Text):
+            stored: Any = message.stored
+        elif isinstance(message, dict):
+            stored = message
+        else:
+            stored = Text(str(message)).stored
+        self.errors.append(
+            {"row": row, "column": column, "message": render_message(stored), "text": stored}
+        )
 
     def to_dict(self) -> dict:
+        """The report as the API answers it (messages in the language of the request)."""
+        return {
+            **self.to_stored(),
+            "errors": [{k: v for k, v in e.items() if k != "text"} for e in self.errors],
+        }
+
+    def to_stored(self) -> dict:
+        """The report as a job keeps it: every message also in its stored form, to be shown
+        in the language of whoever reads it later."""
         return {
             "dry_run": self.dry_run,
             "committed": self.committed,
@@ -75,40 +118,409 @@ class ImportReport:
         }
 
 
-# Column names, with the Japanese headings an office spreadsheet is likely to use.
-SEED_COLUMNS = {
-    "key": ("key", "キー", "管理番号", "id"),
-    "title": ("title", "タイトル", "シーズ名", "名称"),
-    "summary": ("summary", "description", "概要", "公開概要", "説明"),
-    "confidential_details": ("confidential_details", "confidential", "非公開", "非公開の詳細"),
-    "keywords": ("keywords", "キーワード"),
-    "field": ("field", "分野", "研究分野"),
-    "trl": ("trl", "技術成熟度", "技術成熟度 (trl)"),
-    "collaboration_modes": ("collaboration_modes", "modes", "collaboration", "連携形態"),
-    "language": ("language", "言語"),
-    "capacity": ("capacity", "受入可能数", "受入可能な新規連携数"),
-    "researchers": ("researchers", "研究者"),
-    "patents": ("patents", "特許"),
-}
+_LIST_SPLIT = re.compile(r"[;；、\n]")
 
 
-NEED_COLUMNS = {
-    "key": ("key", "キー", "管理番号", "id"),
-    "title": ("title", "タイトル", "ニーズ名", "名称"),
-    "description": ("description", "summary", "概要", "公開説明", "説明"),
-    "confidential_details": ("confidential_details", "confidential", "非公開", "非公開の詳細"),
-    "keywords": ("keywords", "キーワード"),
-    "field": ("field", "分野"),
-    "collaboration_modes": ("collaboration_modes", "modes", "collaboration", "連携形態"),
-    "budget_min_yen": ("budget_min_yen", "予算下限", "予算下限 (円)"),
-    "budget_max_yen": ("budget_max_yen", "budget_yen", "予算", "予算上限", "予算上限 (円)"),
-    "duration_months": ("duration_months", "期間", "期間 (月)"),
-    "trl_min": ("trl_min", "期待trl (下限)", "trl下限"),
-    "trl_max": ("trl_max", "期待trl (上限)", "trl上限"),
-    "preferred_regions": ("preferred_regions", "regions", "希望地域"),
-    "is_anonymous": ("is_anonymous", "anonymous", "社名を非公開", "匿名"),
-    "language": ("language", "言語"),
-}
+_MODE_SPLIT = re.compile(r"[;；、,，\s]+")
+
+
+_ITEM_SPLIT = re.compile(r"[;；\n]")
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_safe_cell(value: Any) -> Any:
+    """Neutralise a text cell a spreadsheet would run as a formula (CSV injection): another
+    organisation's title must not become a formula on the reader's machine. The import strips
+    the quote again, so an export can be re-imported unchanged."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def _unquote_cell(value: str) -> str:
+    if value.startswith("'") and value[1:].startswith(_FORMULA_START):
+        return value[1:]
+    return value
+
+
+def _split(value: str, pattern: re.Pattern = _LIST_SPLIT) -> list[str]:
+    return [v.strip() for v in pattern.split(value or "") if v.strip()]
+
+
+# --- Researchers and patents: one cell, items separated by ";", parts by "|" -----------------
+
+
+@dataclass(frozen=True)
+class Part:
+    """One `|`-separated part of a researcher or patent item."""
+
+    name: str  # the key the value checks of `values.py` read
+    label: Any  # in words (lazy)
+    example: Any  # (lazy)
+    boolean: bool = False
+
+
+RESEARCHER_PARTS = (
+    Part("name", _("氏名"), _("山田 太郎")),
+    Part("department", _("所属"), _("工学研究科")),
+    Part("researchmap_id", _("researchmap ID"), "yamada_taro"),
+    Part("cross_appointment_available", _("クロスアポイントメント可 (yes/no)"), "yes", True),
+)
+
+
+PATENT_PARTS = (
+    Part("application_number", _("出願番号"), "2023-123456"),
+    Part("registration_number", _("登録番号"), ""),
+    Part("license_available", _("ライセンス可 (yes/no)"), "yes", True),
+    Part("title", _("発明の名称"), _("固体電解質の製造方法")),
+)
+
+
+MAX_ITEMS = 50
+
+
+def _format_items(items, parts: tuple[Part, ...]) -> str:
+    def cell(item, part: Part) -> str:
+        value = getattr(item, part.name)
+        if part.boolean:
+            return "yes" if value else "no"
+        return str(value or "")
+
+    return ";".join("|".join(cell(item, p) for p in parts) for item in items)
+
+
+def format_researchers(researchers) -> str:
+    return _format_items(researchers, RESEARCHER_PARTS)
+
+
+def format_patents(patents) -> str:
+    return _format_items(patents, PATENT_PARTS)
+
+
+def _parse_items(value: str, parts: tuple[Part, ...], check: Callable, name: str) -> list[dict]:
+    out = []
+    for item in _split(value, _ITEM_SPLIT):
+        cells = [c.strip() for c in item.split("|")]
+        cells += [""] * (len(parts) - len(cells))
+        out.append(check({p.name: cells[i] for i, p in enumerate(parts)}))
+    if len(out) > MAX_ITEMS:
+        raise FieldError(name, Text(N_("%(max)d 件以内にしてください。"), max=MAX_ITEMS))
+    return out
+
+
+def _parse_researchers(value: str) -> list[dict]:
+    return _parse_items(value, RESEARCHER_PARTS, _researcher, "researchers")
+
+
+def _parse_patents(value: str) -> list[dict]:
+    return _parse_items(value, PATENT_PARTS, _patent, "patents")
+
+
+# --- Columns --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of the CSV format: the definition the parser, the page's column help and the
+    template all read."""
+
+    name: str  # the header the export writes and the template uses
+    aliases: tuple[str, ...]  # other headings accepted (Japanese office spreadsheets)
+    label: Any  # what it holds (lazy)
+    format: Any  # how to write it (lazy; generated for researchers and patents)
+    example: Any  # the template's example cell (lazy or str; parts for researchers/patents)
+    parse: Callable[[str], Any]  # a non-blank cell → the stored value (raises FieldError)
+    required: bool = False  # a new row must give it
+    always: bool = False  # every row must give it (rows are matched by it without a key)
+    clear_value: Any = ""  # what the clear marker stores
+    clearable: bool = True
+
+    @property
+    def headers(self) -> tuple[str, ...]:
+        return (self.name, *self.aliases)
+
+
+def _items_format(parts: tuple[Part, ...]) -> str:
+    return "|".join(str(p.label) for p in parts)
+
+
+class _ItemsFormat:
+    """The format of a researcher / patent cell, generated from its parts (lazy, so it is
+    written in the reader's language)."""
+
+    def __init__(self, parts: tuple[Part, ...]):
+        self.parts = parts
+
+    def __str__(self) -> str:
+        return str(
+            _("「%(parts)s」を1件とし、複数は ; で区切る。例: %(example)s")
+            % {
+                "parts": _items_format(self.parts),
+                "example": "|".join(str(p.example) for p in self.parts),
+            }
+        )
+
+
+def _key_cell(v: str) -> str:
+    return _key(v, pattern=CSV_KEY_RE)
+
+
+def _text_cell(name: str, max_len: int) -> Callable[[str], str]:
+    return lambda v: _text(v, name, max_len=max_len)
+
+
+def _list_cell(name: str) -> Callable[[str], list[str]]:
+    return lambda v: _list(_split(v), name)
+
+
+def _int_cell(name: str, lo: int, hi: int) -> Callable[[str], int | None]:
+    return lambda v: _int(v, name, lo=lo, hi=hi)
+
+
+def _modes_cell(v: str) -> list[str]:
+    return _list(_split(v, _MODE_SPLIT), "collaboration_modes", choices=MODES)
+
+
+def _regions_cell(v: str) -> list[str]:
+    return _list(_split(v, _MODE_SPLIT), "preferred_regions", choices=REGIONS)
+
+
+def _language_cell(v: str) -> str:
+    return _choice(v, "language", LANGUAGES, default=Language.JA)
+
+
+_KEY = Column(
+    "key",
+    ("キー", "管理番号", "id"),
+    _("キー"),
+    _("英数字と . _ - (100文字まで)。同じキーの行は更新、ない場合は新規。省略するとタイトルで照合"),
+    "lab-0001",
+    _key_cell,
+    clearable=False,
+)
+_KEYWORDS = Column(
+    "keywords",
+    ("キーワード",),
+    _("キーワード"),
+    _("; または 、 で区切る"),
+    _("電池;固体電解質"),
+    _list_cell("keywords"),
+    clear_value=[],
+)
+_MODES = Column(
+    "collaboration_modes",
+    ("modes", "collaboration", "連携形態"),
+    _("連携形態"),
+    _(
+        "joint_research, contract_research, license, cross_appointment, spinoff, "
+        "comprehensive_partnership (または 共同研究 などの日本語名)。; 、 , または空白で区切る"
+    ),
+    "joint_research;license",
+    _modes_cell,
+    clear_value=[],
+)
+_LANGUAGE = Column(
+    "language",
+    ("言語",),
+    _("言語"),
+    "ja / en",
+    "ja",
+    _language_cell,
+    clearable=False,
+)
+_CONFIDENTIAL = Column(
+    "confidential_details",
+    ("confidential", "非公開", "非公開の詳細"),
+    _("非公開の詳細"),
+    _("自組織と紹介の成立した相手だけが読めます"),
+    "",
+    _text_cell("confidential_details", 50000),
+)
+
+SEED_FORMAT: tuple[Column, ...] = (
+    _KEY,
+    Column(
+        "title",
+        ("タイトル", "シーズ名", "名称"),
+        _("タイトル"),
+        _("300文字まで"),
+        _("固体電解質による全固体電池"),
+        _text_cell("title", 300),
+        required=True,
+        always=True,
+        clearable=False,
+    ),
+    Column(
+        "summary",
+        ("description", "概要", "公開概要", "説明"),
+        _("公開概要"),
+        _("公開される説明"),
+        _("硫化物系の固体電解質を用いた安全な電池の研究。"),
+        _text_cell("summary", 20000),
+        required=True,
+        clearable=False,
+    ),
+    _CONFIDENTIAL,
+    _KEYWORDS,
+    Column(
+        "field",
+        ("分野", "研究分野"),
+        _("研究分野"),
+        _("100文字まで"),
+        _("材料"),
+        _text_cell("field", 100),
+    ),
+    Column(
+        "trl",
+        ("技術成熟度", "技術成熟度 (trl)"),
+        _("TRL (技術成熟度)"),
+        f"{TRL_MIN}–{TRL_MAX}",
+        "4",
+        _int_cell("trl", TRL_MIN, TRL_MAX),
+        clear_value=None,
+    ),
+    _MODES,
+    _LANGUAGE,
+    Column(
+        "capacity",
+        ("受入可能数", "受入可能な新規連携数"),
+        _("受入可能数"),
+        "0–100",
+        "2",
+        _int_cell("capacity", 0, 100),
+        clearable=False,
+    ),
+    Column(
+        "researchers",
+        ("研究者",),
+        _("研究者"),
+        _ItemsFormat(RESEARCHER_PARTS),
+        RESEARCHER_PARTS,  # the example joins the parts' examples
+        _parse_researchers,
+        clear_value=[],
+    ),
+    Column(
+        "patents",
+        ("特許",),
+        _("特許"),
+        _ItemsFormat(PATENT_PARTS),
+        PATENT_PARTS,
+        _parse_patents,
+        clear_value=[],
+    ),
+)
+
+
+NEED_FORMAT: tuple[Column, ...] = (
+    _KEY,
+    Column(
+        "title",
+        ("タイトル", "ニーズ名", "名称"),
+        _("タイトル"),
+        _("300文字まで"),
+        _("電池の安全性を高めたい"),
+        _text_cell("title", 300),
+        required=True,
+        always=True,
+        clearable=False,
+    ),
+    Column(
+        "description",
+        ("summary", "概要", "公開説明", "説明"),
+        _("公開説明"),
+        _("公開される説明"),
+        _("発火しにくい電池の材料を探しています。"),
+        _text_cell("description", 20000),
+        required=True,
+        clearable=False,
+    ),
+    _CONFIDENTIAL,
+    _KEYWORDS,
+    Column(
+        "field",
+        ("分野",),
+        _("分野"),
+        _("100文字まで"),
+        _("材料"),
+        _text_cell("field", 100),
+    ),
+    _MODES,
+    Column(
+        "budget_min_yen",
+        ("予算下限", "予算下限 (円)"),
+        _("予算下限 (円)"),
+        _("整数 (1,000,000 や ¥ も可)"),
+        "1000000",
+        _int_cell("budget_min_yen", 0, MAX_YEN),
+        clear_value=None,
+    ),
+    Column(
+        "budget_max_yen",
+        ("budget_yen", "予算", "予算上限", "予算上限 (円)"),
+        _("予算上限 (円)"),
+        _("整数 (1,000,000 や ¥ も可)"),
+        "5000000",
+        _int_cell("budget_max_yen", 0, MAX_YEN),
+        clear_value=None,
+    ),
+    Column(
+        "duration_months",
+        ("期間", "期間 (月)"),
+        _("期間 (月)"),
+        "1–240",
+        "12",
+        _int_cell("duration_months", 1, 240),
+        clear_value=None,
+    ),
+    Column(
+        "trl_min",
+        ("期待trl (下限)", "trl下限"),
+        _("期待TRL (下限)"),
+        f"{TRL_MIN}–{TRL_MAX}",
+        "3",
+        _int_cell("trl_min", TRL_MIN, TRL_MAX),
+        clear_value=None,
+    ),
+    Column(
+        "trl_max",
+        ("期待trl (上限)", "trl上限"),
+        _("期待TRL (上限)"),
+        f"{TRL_MIN}–{TRL_MAX}",
+        "6",
+        _int_cell("trl_max", TRL_MIN, TRL_MAX),
+        clear_value=None,
+    ),
+    Column(
+        "preferred_regions",
+        ("regions", "希望地域"),
+        _("希望地域"),
+        _(
+            "hokkaido, tohoku, kanto, chubu, kinki, chugoku, shikoku, kyushu_okinawa "
+            "(または 関東 などの日本語名)。; 、 , または空白で区切る"
+        ),
+        "kanto;kinki",
+        _regions_cell,
+        clear_value=[],
+    ),
+    Column(
+        "is_anonymous",
+        ("anonymous", "社名を非公開", "匿名"),
+        _("社名を非公開"),
+        "yes / no",
+        "no",
+        lambda v: _bool(v, "is_anonymous", default=False),
+        clearable=False,
+    ),
+    _LANGUAGE,
+)
+
+
+# Header → field name, for the parser (name → accepted headings).
+SEED_COLUMNS = {c.name: c.headers for c in SEED_FORMAT}
+NEED_COLUMNS = {c.name: c.headers for c in NEED_FORMAT}
+FORMATS = {"seed": SEED_FORMAT, "need": NEED_FORMAT}
 
 
 SEED_EXPORT_COLUMNS = [
@@ -152,100 +564,44 @@ NEED_EXPORT_COLUMNS = [
 ]
 
 
-_LIST_SPLIT = re.compile(r"[;；、\n]")
+# --- The help and the template, generated -----------------------------------------------------
 
 
-_MODE_SPLIT = re.compile(r"[;；、,，\s]+")
+def column_help(kind: str) -> list[dict]:
+    """What the import page shows for each column (in the active language)."""
+    return [
+        {
+            "name": c.name,
+            "aliases": [a for a in c.aliases if a != c.name],
+            "label": str(c.label),
+            "format": str(c.format),
+            "example": _example(c),
+            "required": c.required,
+            "always": c.always,
+            "clearable": c.clearable,
+        }
+        for c in FORMATS[kind]
+    ]
 
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+def _example(column: Column) -> str:
+    if isinstance(column.example, tuple):  # researcher / patent parts
+        return "|".join(str(p.example) for p in column.example)
+    return str(column.example)
 
 
-def csv_safe_cell(value: Any) -> Any:
-    """Neutralise a text cell a spreadsheet would run as a formula (CSV injection): another
-    organisation's title must not become a formula on the reader's machine. The import strips
-    the quote again, so an export can be re-imported unchanged."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
+def template_csv(kind: str) -> str:
+    """The downloadable template: the header and one example row (text; the caller adds the
+    BOM). The example row imports cleanly as a new row."""
+    columns = FORMATS[kind]
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\r\n")
+    writer.writerow([c.name for c in columns])
+    writer.writerow([csv_safe_cell(_example(c)) for c in columns])
+    return buf.getvalue()
 
 
-def _unquote_cell(value: str) -> str:
-    if value.startswith("'") and value[1:].startswith(_FORMULA_START):
-        return value[1:]
-    return value
-
-
-def _split(value: str, pattern: re.Pattern = _LIST_SPLIT) -> list[str]:
-    return [v.strip() for v in pattern.split(value or "") if v.strip()]
-
-
-def format_researchers(researchers) -> str:
-    return ";".join(
-        "|".join(
-            [
-                r.name,
-                r.department,
-                r.researchmap_id,
-                "yes" if r.cross_appointment_available else "no",
-            ]
-        )
-        for r in researchers
-    )
-
-
-def format_patents(patents) -> str:
-    return ";".join(
-        "|".join(
-            [
-                p.application_number,
-                p.registration_number,
-                "yes" if p.license_available else "no",
-                p.title,
-            ]
-        )
-        for p in patents
-    )
-
-
-def _parse_researchers(value: str) -> list[dict]:
-    out = []
-    for item in _split(value, re.compile(r"[;；\n]")):
-        parts = [p.strip() for p in item.split("|")]
-        parts += [""] * (4 - len(parts))
-        out.append(
-            _researcher(
-                {
-                    "name": parts[0],
-                    "department": parts[1],
-                    "researchmap_id": parts[2],
-                    "cross_appointment_available": parts[3],
-                }
-            )
-        )
-    if len(out) > 50:
-        raise FieldError("researchers", _("%(max)d 件以内にしてください。") % {"max": 50})
-    return out
-
-
-def _parse_patents(value: str) -> list[dict]:
-    out = []
-    for item in _split(value, re.compile(r"[;；\n]")):
-        parts = [p.strip() for p in item.split("|")]
-        parts += [""] * (4 - len(parts))
-        out.append(
-            _patent(
-                {
-                    "application_number": parts[0],
-                    "registration_number": parts[1],
-                    "license_available": parts[2],
-                    "title": parts[3],
-                }
-            )
-        )
-    if len(out) > 50:
-        raise FieldError("patents", _("%(max)d 件以内にしてください。") % {"max": 50})
-    return out
+# --- Reading a file ---------------------------------------------------------------------------
 
 
 def _read_csv(file, report: ImportReport, columns: dict) -> list[tuple[int, dict]] | None:
@@ -261,7 +617,7 @@ def _read_csv(file, report: ImportReport, columns: dict) -> list[tuple[int, dict
             file.seek(0)
         raw = file.read(MAX_CSV_BYTES + 1)
     if len(raw) > MAX_CSV_BYTES:
-        report.error(0, "", _("ファイルが大きすぎます (5 MB まで)。"))
+        report.error(0, "", Text(N_("ファイルが大きすぎます (5 MB まで)。")))
         return None
     for encoding in ("utf-8-sig", "cp932"):
         try:
@@ -270,18 +626,18 @@ def _read_csv(file, report: ImportReport, columns: dict) -> list[tuple[int, dict
         except UnicodeDecodeError:
             continue
     else:
-        report.error(0, "", _("文字コードを判別できません。UTF-8 で保存してください。"))
+        report.error(0, "", Text(N_("文字コードを判別できません。UTF-8 で保存してください。")))
         return None
     if "\x00" in text:
-        report.error(0, "", _("NUL 文字を含めることはできません。"))
+        report.error(0, "", Text(N_("NUL 文字を含めることはできません。")))
         return None
     try:
         rows = list(csv.reader(io.StringIO(text, newline="")))
     except csv.Error as exc:
-        report.error(0, "", _("CSV として読めません: %(reason)s") % {"reason": exc})
+        report.error(0, "", Text(N_("CSV として読めません: %(reason)s"), reason=str(exc)))
         return None
     if not rows:
-        report.error(1, "", _("ヘッダー行がありません。"))
+        report.error(1, "", Text(N_("ヘッダー行がありません。")))
         return None
     aliases = {a.lower(): name for name, names in columns.items() for a in names}
     header = []
@@ -290,11 +646,11 @@ def _read_csv(file, report: ImportReport, columns: dict) -> list[tuple[int, dict
         header.append(aliases.get(h, ""))  # unknown columns are ignored
     for required in ("title", next(iter(c for c in columns if c in ("summary", "description")))):
         if required not in header:
-            report.error(1, required, _("必須の列がありません。"))
+            report.error(1, required, Text(N_("必須の列がありません。")))
     if report.errors:
         return None
     if len(rows) - 1 > MAX_CSV_ROWS:
-        report.error(0, "", _("行数が多すぎます (%(max)d 行まで)。") % {"max": MAX_CSV_ROWS})
+        report.error(0, "", Text(N_("行数が多すぎます (%(max)d 行まで)。"), max=MAX_CSV_ROWS))
         return None
     out = []
     for number, cells in enumerate(rows[1:], start=2):
@@ -308,75 +664,57 @@ def _read_csv(file, report: ImportReport, columns: dict) -> list[tuple[int, dict
     return out
 
 
-def _parse_seed_row(raw: dict) -> dict:
-    data: dict[str, Any] = {
-        "title": _text(raw.get("title"), "title", max_len=300, required=True),
-        "summary": _text(raw.get("summary"), "summary", max_len=20000, required=True),
-    }
-    if "key" in raw and raw["key"].strip():
-        data["key"] = _key(raw["key"], pattern=CSV_KEY_RE)
-    if "confidential_details" in raw:
-        data["confidential_details"] = _text(
-            raw["confidential_details"], "confidential_details", max_len=50000
-        )
-    if "keywords" in raw:
-        data["keywords"] = _list(_split(raw["keywords"]), "keywords")
-    if "field" in raw:
-        data["field"] = _text(raw["field"], "field", max_len=100)
-    if "trl" in raw:
-        data["trl"] = _int(raw["trl"], "trl", lo=TRL_MIN, hi=TRL_MAX)
-    if "collaboration_modes" in raw:
-        data["collaboration_modes"] = _list(
-            _split(raw["collaboration_modes"], _MODE_SPLIT), "collaboration_modes", choices=MODES
-        )
-    if "language" in raw:
-        data["language"] = _choice(raw["language"], "language", LANGUAGES, default=Language.JA)
-    if "capacity" in raw and raw["capacity"].strip():
-        data["capacity"] = _int(raw["capacity"], "capacity", lo=0, hi=100)
-    if "researchers" in raw:
-        data["researchers"] = _parse_researchers(raw["researchers"])
-    if "patents" in raw:
-        data["patents"] = _parse_patents(raw["patents"])
-    return data
+@dataclass
+class ParsedRow:
+    """One data row: the values it gives, the fields it clears on purpose (clear marker) and
+    the columns it leaves as they are (blank cells)."""
+
+    data: dict[str, Any]
+    cleared: list[str] = field(default_factory=list)
+    kept: list[str] = field(default_factory=list)
 
 
-def _parse_need_row(raw: dict) -> dict:
-    data: dict[str, Any] = {
-        "title": _text(raw.get("title"), "title", max_len=300, required=True),
-        "description": _text(raw.get("description"), "description", max_len=20000, required=True),
-    }
-    if "key" in raw and raw["key"].strip():
-        data["key"] = _key(raw["key"], pattern=CSV_KEY_RE)
-    if "confidential_details" in raw:
-        data["confidential_details"] = _text(
-            raw["confidential_details"], "confidential_details", max_len=50000
-        )
-    if "keywords" in raw:
-        data["keywords"] = _list(_split(raw["keywords"]), "keywords")
-    if "field" in raw:
-        data["field"] = _text(raw["field"], "field", max_len=100)
-    if "collaboration_modes" in raw:
-        data["collaboration_modes"] = _list(
-            _split(raw["collaboration_modes"], _MODE_SPLIT), "collaboration_modes", choices=MODES
-        )
-    for name in ("budget_min_yen", "budget_max_yen"):
-        if name in raw:
-            data[name] = _int(raw[name], name, lo=0, hi=MAX_YEN)
-    if "duration_months" in raw:
-        data["duration_months"] = _int(raw["duration_months"], "duration_months", lo=1, hi=240)
-    for name in ("trl_min", "trl_max"):
-        if name in raw:
-            data[name] = _int(raw[name], name, lo=TRL_MIN, hi=TRL_MAX)
-    if "preferred_regions" in raw:
-        data["preferred_regions"] = _list(
-            _split(raw["preferred_regions"], _MODE_SPLIT), "preferred_regions", choices=REGIONS
-        )
-    if "is_anonymous" in raw:
-        data["is_anonymous"] = _bool(raw["is_anonymous"], "is_anonymous", default=False)
-    if "language" in raw:
-        data["language"] = _choice(raw["language"], "language", LANGUAGES, default=Language.JA)
-    _range(
-        "budget_min_yen", data.get("budget_min_yen"), "budget_max_yen", data.get("budget_max_yen")
-    )
-    _range("trl_min", data.get("trl_min"), "trl_max", data.get("trl_max"))
-    return data
+def parse_row(raw: dict, columns: tuple[Column, ...]) -> ParsedRow:
+    """A row's cells → stored values, by the column definitions. Raises FieldError."""
+    row = ParsedRow(data={})
+    for column in columns:
+        if column.name not in raw:
+            continue  # the file has no such column: nothing to say about the field
+        cell = raw[column.name] or ""
+        if not cell.strip():
+            if column.always:
+                raise FieldError(column.name, Text(N_("必須です。")))
+            if column.name != "key":
+                row.kept.append(column.name)
+            continue
+        if is_clear_marker(cell):
+            if not column.clearable:
+                raise FieldError(
+                    column.name,
+                    Text(N_("この列は %(marker)s で空にできません。"), marker=CLEAR_MARKER),
+                )
+            row.data[column.name] = column.clear_value
+            row.cleared.append(column.name)
+            continue
+        value = column.parse(cell)
+        if value is not None:
+            row.data[column.name] = value
+    for lo, hi in (
+        ("budget_min_yen", "budget_max_yen"),
+        ("trl_min", "trl_max"),
+    ):
+        _range(lo, row.data.get(lo), hi, row.data.get(hi))
+    return row
+
+
+def parse_seed_row(raw: dict) -> ParsedRow:
+    return parse_row(raw, SEED_FORMAT)
+
+
+def parse_need_row(raw: dict) -> ParsedRow:
+    return parse_row(raw, NEED_FORMAT)
+
+
+def missing_required(parsed: ParsedRow, columns: tuple[Column, ...]) -> list[str]:
+    """The required columns a new row leaves blank."""
+    return [c.name for c in columns if c.required and c.name not in parsed.data]

@@ -21,9 +21,12 @@ the job finished and does nothing.
 
 from __future__ import annotations
 
+import json
 import logging
 from datetime import timedelta
+from typing import Any
 
+from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import InterfaceError, OperationalError, transaction
@@ -32,8 +35,10 @@ from django.utils.translation import gettext as _
 
 from outbox.dispatch import task_named
 from profiles import access
+from profiles.deferred import N_, Text, render_message
 from profiles.models import ImportJob, Organization
 
+from .catalog import SECTIONS, CatalogReport, catalog_import
 from .csv import csv_count_rows, csv_import_needs, csv_import_seeds
 from .csv_format import ImportReport
 
@@ -42,7 +47,51 @@ logger = logging.getLogger(__name__)
 PROGRESS_TTL = 6 * 3600
 # Longer than the task's hard time limit (profiles.tasks.run_import_job): such a job is lost.
 STUCK_AFTER = timedelta(minutes=15)
-SERVICES = {ImportJob.Kind.SEEDS: csv_import_seeds, ImportJob.Kind.NEEDS: csv_import_needs}
+# A catalogue file may be larger than a spreadsheet (the whole platform's data).
+MAX_CATALOG_BYTES = 20 * 1024 * 1024
+
+
+def catalog_parse(content: bytes | str) -> Any:
+    """A catalogue file's JSON; ValidationError (on `file`) when it is not JSON."""
+    if isinstance(content, bytes) and len(content) > MAX_CATALOG_BYTES:
+        raise ValidationError({"file": [_("ファイルが大きすぎます (20 MB まで)。")]})
+    try:
+        return json.loads(_decode(content))
+    except json.JSONDecodeError as exc:
+        raise ValidationError(
+            {"file": [_("JSON として読めません: %(reason)s") % {"reason": exc.msg}]}
+        ) from None
+
+
+def catalog_import_file(*, org=None, by, file, dry_run: bool, progress=None):
+    """A catalogue job's run: the catalog/1 import of the stored file, embedding the rows it
+    changes (the platform is live). Coordinators only."""
+    access.require_coordinator_user(by)
+    try:
+        data = catalog_parse(file)
+    except ValidationError as exc:
+        report = CatalogReport(dry_run=dry_run)
+        for message in exc.messages:
+            report.error("format", "", message)
+        return report
+    return catalog_import(data=data, embed=True, dry_run=dry_run)
+
+
+def _catalog_records(text: str) -> int:
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError:
+        return 0
+    if not isinstance(data, dict):
+        return 0
+    return sum(len(data.get(s) or []) for s in SECTIONS if isinstance(data.get(s), list))
+
+
+SERVICES = {
+    ImportJob.Kind.SEEDS: csv_import_seeds,
+    ImportJob.Kind.NEEDS: csv_import_needs,
+    ImportJob.Kind.CATALOG: catalog_import_file,
+}
 
 
 def _progress_key(job_id: int) -> str:
@@ -73,39 +122,54 @@ def _enqueue(job_id: int) -> None:
         task_named("profiles.tasks.run_import_job").delay(job_id)
     except Exception:  # the broker is down: say so on the job instead of a page that waits
         logger.exception("could not enqueue import job %s", job_id)
-        _finish_failed(job_id, _("バックグラウンド処理を開始できませんでした。"))
+        _finish_failed(job_id, Text(N_("バックグラウンド処理を開始できませんでした。")))
 
 
 @transaction.atomic
 def import_job_create(
-    *, org: Organization, by, kind: str, content: bytes | str, file_name: str = ""
+    *, org: Organization | None, by, kind: str, content: bytes | str, file_name: str = ""
 ) -> ImportJob:
-    """Store the file on a new pending job and enqueue its run once this transaction commits."""
-    access.require_member(org=org, by=by)
+    """Store the file on a new pending job and enqueue its run once this transaction commits.
+    A CSV job belongs to an organisation (its members); a catalogue job (`kind="catalog"`) to
+    the platform (coordinators; `org` is None)."""
+    if kind == ImportJob.Kind.CATALOG:
+        access.require_coordinator_user(by)
+        org = None
+    else:
+        access.require_member(org=org, by=by)
     if kind not in SERVICES:
         raise ValidationError({"kind": [_("不明な値です: %(values)s") % {"values": kind}]})
     text = _decode(content)
+    total = _catalog_records(text) if kind == ImportJob.Kind.CATALOG else csv_count_rows(text)
     job = ImportJob.objects.create(
         organization=org,
         user=by if getattr(by, "is_authenticated", False) else None,
         kind=kind,
         file_name=(file_name or "")[:200],
         content=text,
-        total_rows=csv_count_rows(text),
+        total_rows=total,
     )
     transaction.on_commit(lambda: _enqueue(job.id))
     return job
 
 
-def _finish_failed(job_id: int, message: str, report: dict | None = None) -> None:
+def _error_fields(job: ImportJob, message: Text | str) -> None:
+    """The job's error: `error` in the platform's language (the admin), and its stored form in
+    the report, so the job page shows it in its reader's language."""
+    text = message if isinstance(message, Text) else Text(str(message))
+    job.error = render_message(text.stored, language=settings.LANGUAGE_CODE)
+    job.report = {**(job.report or {}), "error": text.stored}
+
+
+def _finish_failed(job_id: int, message: Text | str, report: dict | None = None) -> None:
     with transaction.atomic():
         job = ImportJob.objects.select_for_update().filter(pk=job_id).first()
         if job is None or job.is_finished:
             return
         job.status = ImportJob.Status.FAILED
-        job.error = str(message)
         if report is not None:
             job.report = report
+        _error_fields(job, message)
         job.finished_at = timezone.now()
         job.content = ""
         job.save(update_fields=["status", "error", "report", "finished_at", "content"])
@@ -137,14 +201,14 @@ def import_job_run(*, job_id: int) -> ImportJob | None:
             )
             if job.is_finished:  # another delivery finished it while this one waited
                 return job
-            report: ImportReport = SERVICES[job.kind](
+            report: ImportReport | CatalogReport = SERVICES[job.kind](
                 org=job.organization,
                 by=job.user,
                 file=job.content,
                 dry_run=False,
                 progress=progress,
             )
-            job.report = report.to_dict()
+            job.report = report.to_stored()
             job.processed_rows = job.total_rows
             job.finished_at = timezone.now()
             if report.committed:
@@ -152,20 +216,20 @@ def import_job_run(*, job_id: int) -> ImportJob | None:
                 job.error = ""
             else:
                 job.status = ImportJob.Status.FAILED
-                job.error = _("エラーがあるため、何も書き込みませんでした。")
+                _error_fields(job, Text(N_("エラーがあるため、何も書き込みませんでした。")))
             job.content = ""  # the file may hold confidential details: keep only the report
             fields = ["report", "processed_rows", "finished_at", "status", "error", "content"]
             job.save(update_fields=fields)
     except (OperationalError, InterfaceError):
         raise  # the database may come back: the task retries
     except PermissionDenied as exc:
-        _finish_failed(job_id, str(exc) or _("この組織のメンバーのみが編集できます。"))
+        _finish_failed(job_id, str(exc) or Text(N_("この組織のメンバーのみが編集できます。")))
     except Exception as exc:
         # SoftTimeLimitExceeded and anything unexpected: nothing was written (the transaction
         # rolled back); the job says it failed instead of running forever.
         logger.exception("import job %s failed", job_id)
         _finish_failed(
-            job_id, _("取り込みに失敗しました (%(reason)s)。") % {"reason": type(exc).__name__}
+            job_id, Text(N_("取り込みに失敗しました (%(reason)s)。"), reason=type(exc).__name__)
         )
     finally:
         try:
@@ -185,7 +249,7 @@ def import_jobs_sweep(*, stuck_after: timedelta = STUCK_AFTER) -> dict[str, int]
     for job_id in ImportJob.objects.filter(
         status=ImportJob.Status.RUNNING, started_at__lt=cutoff
     ).values_list("id", flat=True):
-        _finish_failed(job_id, _("処理が時間内に終わらなかったため中止しました。"))
+        _finish_failed(job_id, Text(N_("処理が時間内に終わらなかったため中止しました。")))
         failed += 1
     requeued = 0
     for job_id in ImportJob.objects.filter(
@@ -222,7 +286,11 @@ def import_job_progress(job: ImportJob) -> dict:
         "updated": len(report.get("updated", [])),
         "unchanged": len(report.get("unchanged", [])),
         "errors": len(report.get("errors", [])),
-        # Stored in the default language; a fixed message is shown in the reader's language.
-        "error": _(job.error) if job.error else "",
+        # Stored to be shown in the reader's language (older jobs: a fixed message, looked up).
+        "error": (
+            render_message(report["error"])
+            if report.get("error")
+            else (_(job.error) if job.error else "")
+        ),
         "finished": job.is_finished,
     }

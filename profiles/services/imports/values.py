@@ -6,13 +6,12 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from django.utils.translation import gettext as _
-
 from profiles.choices import (
     CollaborationMode,
     Region,
     Stage,
 )
+from profiles.deferred import N_, Text
 
 MAX_CSV_BYTES = 5 * 1024 * 1024
 MAX_CSV_ROWS = 5000
@@ -21,12 +20,18 @@ CSV_KEY_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
 
 
 class FieldError(Exception):
-    """A bad value in one field of one record."""
+    """A bad value in one field of one record. `text` is the reason as a deferred message
+    (`profiles.deferred`), so a stored report is shown in its reader's language; `message` is
+    it rendered in the active language."""
 
-    def __init__(self, field: str, message: str):
-        super().__init__(message)
+    def __init__(self, field: str, message: Text | str):
         self.field = field
-        self.message = message
+        self.text = message if isinstance(message, Text) else Text(str(message))
+        super().__init__(str(self.text))
+
+    @property
+    def message(self) -> str:
+        return str(self.text)
 
 
 # --- value checks shared by both formats ---------------------------------------------------
@@ -38,14 +43,14 @@ def _text(value: Any, name: str, *, max_len: int, required: bool = False) -> str
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         value = str(value)
     if not isinstance(value, str):
-        raise FieldError(name, _("文字列ではありません。"))
+        raise FieldError(name, Text(N_("文字列ではありません。")))
     if "\x00" in value:
-        raise FieldError(name, _("NUL 文字を含めることはできません。"))
+        raise FieldError(name, Text(N_("NUL 文字を含めることはできません。")))
     value = value.strip()
     if required and not value:
-        raise FieldError(name, _("必須です。"))
+        raise FieldError(name, Text(N_("必須です。")))
     if len(value) > max_len:
-        raise FieldError(name, _("%(max)d 文字以内にしてください。") % {"max": max_len})
+        raise FieldError(name, Text(N_("%(max)d 文字以内にしてください。"), max=max_len))
     return value
 
 
@@ -53,23 +58,21 @@ def _int(value: Any, name: str, *, lo: int, hi: int) -> int | None:
     if value is None or value == "":
         return None
     if isinstance(value, bool):
-        raise FieldError(name, _("整数ではありません。"))
+        raise FieldError(name, Text(N_("整数ではありません。")))
     if isinstance(value, float):
         if not value.is_integer():
-            raise FieldError(name, _("整数ではありません。"))
+            raise FieldError(name, Text(N_("整数ではありません。")))
         value = int(value)
     if isinstance(value, str):
         cleaned = value.strip().replace(",", "").replace("，", "").lstrip("¥￥")
         cleaned = cleaned.removesuffix("円")
         if not re.fullmatch(r"-?[0-9]{1,30}", cleaned):
-            raise FieldError(name, _("整数ではありません。"))
+            raise FieldError(name, Text(N_("整数ではありません。")))
         value = int(cleaned)
     if not isinstance(value, int):
-        raise FieldError(name, _("整数ではありません。"))
+        raise FieldError(name, Text(N_("整数ではありません。")))
     if value < lo or value > hi:
-        raise FieldError(
-            name, _("%(lo)s から %(hi)s の範囲にしてください。") % {"lo": lo, "hi": hi}
-        )
+        raise FieldError(name, Text(N_("%(lo)s から %(hi)s の範囲にしてください。"), lo=lo, hi=hi))
     return value
 
 
@@ -85,9 +88,9 @@ def _list(
     if value is None:
         return []
     if not isinstance(value, list):
-        raise FieldError(name, _("リストではありません。"))
+        raise FieldError(name, Text(N_("リストではありません。")))
     if len(value) > max_items:
-        raise FieldError(name, _("%(max)d 件以内にしてください。") % {"max": max_items})
+        raise FieldError(name, Text(N_("%(max)d 件以内にしてください。"), max=max_items))
     out: list[str] = []
     for item in value:
         item = _text(item, name, max_len=max_len)
@@ -95,7 +98,7 @@ def _list(
             continue
         if choices is not None:
             if item not in choices:
-                raise FieldError(name, _("不明な値です: %(value)s") % {"value": item})
+                raise FieldError(name, Text(N_("不明な値です: %(value)s"), value=item))
             item = choices[item]
         if item not in out:
             out.append(item)
@@ -139,7 +142,7 @@ def _bool(value: Any, name: str, *, default: bool) -> bool:
             return True
         if v in FALSE:
             return False
-    raise FieldError(name, _("真偽値 (yes/no) ではありません。"))
+    raise FieldError(name, Text(N_("真偽値 (yes/no) ではありません。")))
 
 
 def _choice(value: Any, name: str, mapping: dict[str, str], *, default: str) -> str:
@@ -147,14 +150,14 @@ def _choice(value: Any, name: str, mapping: dict[str, str], *, default: str) -> 
         return default
     text = _text(value, name, max_len=100)
     if text not in mapping and text.lower() not in mapping:
-        raise FieldError(name, _("不明な値です: %(value)s") % {"value": text})
+        raise FieldError(name, Text(N_("不明な値です: %(value)s"), value=text))
     return mapping.get(text, mapping.get(text.lower()))
 
 
 def _key(value: Any, name: str = "key", *, pattern: re.Pattern = KEY_RE) -> str:
     text = _text(value, name, max_len=100, required=True)
     if not pattern.match(text):
-        raise FieldError(name, _("キーに使えない文字が含まれています。"))
+        raise FieldError(name, Text(N_("キーに使えない文字が含まれています。")))
     return text
 
 
@@ -162,7 +165,7 @@ def _researcher(item: Any, name: str = "researchers") -> dict:
     if isinstance(item, str):
         item = {"name": item}
     if not isinstance(item, dict):
-        raise FieldError(name, _("研究者の形式が正しくありません。"))
+        raise FieldError(name, Text(N_("研究者の形式が正しくありません。")))
     return {
         "name": _text(item.get("name"), name, max_len=200, required=True),
         "department": _text(item.get("department"), name, max_len=200),
@@ -175,7 +178,7 @@ def _researcher(item: Any, name: str = "researchers") -> dict:
 
 def _patent(item: Any, name: str = "patents") -> dict:
     if not isinstance(item, dict):
-        raise FieldError(name, _("特許の形式が正しくありません。"))
+        raise FieldError(name, Text(N_("特許の形式が正しくありません。")))
     out = {
         "application_number": _text(item.get("application_number"), name, max_len=100),
         "registration_number": _text(item.get("registration_number"), name, max_len=100),
@@ -183,10 +186,10 @@ def _patent(item: Any, name: str = "patents") -> dict:
         "license_available": _bool(item.get("license_available"), name, default=True),
     }
     if not (out["application_number"] or out["registration_number"] or out["title"]):
-        raise FieldError(name, _("出願番号・登録番号のいずれかが必要です。"))
+        raise FieldError(name, Text(N_("出願番号・登録番号のいずれかが必要です。")))
     return out
 
 
 def _range(lo_name: str, lo, hi_name: str, hi) -> None:
     if lo is not None and hi is not None and lo > hi:
-        raise FieldError(hi_name, _("%(lo)s 以上の値にしてください。") % {"lo": lo_name})
+        raise FieldError(hi_name, Text(N_("%(lo)s 以上の値にしてください。"), lo=lo_name))
