@@ -1,9 +1,16 @@
 """One pagination for every API list: `page` and `page_size` (20 by default, at most
-`MAX_PAGE_SIZE`; a larger value is capped, and documented as such in the schema)."""
+`MAX_PAGE_SIZE`; a larger value is capped, and documented as such in the schema). Generic list
+views get it from `DEFAULT_PAGINATION_CLASS`; the lists written as plain API views (readiness,
+cases, KPIs) call `paginated` and document `PageQuery`."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from rest_framework import serializers
 from rest_framework.pagination import PageNumberPagination
+from rest_framework.response import Response
 
 MAX_PAGE_SIZE = 100
 
@@ -21,3 +28,35 @@ class Pagination(PageNumberPagination):
             if parameter["name"] == self.page_query_param:
                 parameter["schema"] = {"type": "integer", "minimum": 1}
         return parameters
+
+
+class PageQuery(serializers.Serializer):
+    """`page` and `page_size` for the schema of a list that is not a generic list view (it
+    calls `paginated` itself)."""
+
+    page = serializers.IntegerField(required=False, min_value=1, help_text="ページ番号 (page)")
+    page_size = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=MAX_PAGE_SIZE,
+        help_text=Pagination.page_size_query_description,
+    )
+
+
+def paginated(
+    request,
+    items: Sequence,
+    serialize: Callable[[Any], Any],
+    *,
+    view=None,
+    extra: dict | None = None,
+) -> Response:
+    """A page of `items` (serialized one by one) as every API list answers it: `count`,
+    `next`, `previous`, `results`, after `extra` (a list's own keys). `page_size` up to
+    `MAX_PAGE_SIZE` (capped), like the generic list views."""
+    paginator = Pagination()
+    page = paginator.paginate_queryset(items, request, view=view)
+    response = paginator.get_paginated_response([serialize(item) for item in page or []])
+    if extra:
+        response.data = {**extra, **response.data}
+    return response

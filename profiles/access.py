@@ -20,6 +20,8 @@ Every view, API, selector, task, e-mail and template asks here; nothing else dec
   `confidential_ok` and `visible_confidential_details` and defers the raw column, so a list
   cannot leak another organisation's text; `can_see_confidential` and `confidential_text` answer
   for one row.
+- **Readiness** is public (見える化): `readiness_filter` opens approved academic organisations'
+  readiness to everyone, signed in or not; a pending member reads nothing more than anyone.
 - **Anonymous needs.** A need published with `is_anonymous` names its company only to the
   company itself, to coordinators, and to whoever may see its confidential details (an
   introduced party). `company_visible` / `company_visible_need_ids` decide; templates receive
@@ -183,6 +185,28 @@ def organizations_filter(user) -> Q | None:
     if org is not None:
         cond |= Q(pk=org.pk)
     return cond
+
+
+def readiness_filter(user) -> Q:
+    """Whose collaboration readiness a caller reads (an organisation filter; the selectors add
+    "academic only"). Readiness is published, as the policy's 見える化 asks: everyone, signed
+    in or not, reads the readiness of approved universities and research institutes, which holds
+    nothing confidential (institutional figures and rules). A member also reads their own
+    organisation's whatever its approval state, and coordinators read every one. A member of a
+    pending organisation reads nothing more than anyone: approval still gates the rest of the
+    platform (`organizations_filter`, `public_or_own`)."""
+    if is_coordinator(user):
+        return Q()
+    public = Q(approval_status=ApprovalStatus.APPROVED)
+    org = org_of(user)
+    if org is not None:
+        return public | Q(pk=org.pk)
+    return public
+
+
+def readiness_public_filter() -> Q:
+    """The readiness everyone reads (the medians of the comparisons are taken over it)."""
+    return Q(approval_status=ApprovalStatus.APPROVED)
 
 
 def contact_visible(user, org: Organization) -> bool:

@@ -7,8 +7,11 @@
     PUT    readiness/<org_id>/track-record/<fy>/    one fiscal year (members only); DELETE
     POST   readiness/estimate/                      fair-price estimate for a university
 
-Another organisation's readiness is readable by every signed-in member (it is published for
-companies); editing it answers 403, and an organisation the caller cannot see answers 404.
+Readiness is public (the policy's 見える化, `profiles.access.readiness_filter`): the GET routes
+answer everyone, signed in or not, with the readiness of approved universities and research
+institutes (a member also reads their own organisation's). Writing needs a signed-in member of an
+approved organisation who belongs to the organisation (403 otherwise); an organisation the
+caller cannot see answers 404. Lists are paginated (`page`, `page_size` ≤ 100).
 """
 
 from __future__ import annotations
@@ -19,10 +22,13 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import PermissionDenied
+from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from config import api_fields
+from config.pagination import PageQuery, paginated
+from profiles.api.permissions import ApprovedMember
 from profiles.choices import MAX_YEN, OrgKind, Region
 from profiles.models import Organization, ReadinessProfile, TrackRecord
 from profiles.selectors.catalog import needs_visible_to
@@ -34,6 +40,7 @@ from profiles.selectors.readiness import (
     readiness_for,
     readiness_history,
     readiness_list,
+    readiness_orgs_visible_to,
 )
 from profiles.selectors.readiness_rules import Assessment
 from profiles.services.estimator import estimate_price
@@ -44,6 +51,7 @@ from profiles.services.readiness import (
     readiness_update,
     track_record_delete,
     track_record_upsert,
+    version_summary,
 )
 
 
@@ -165,12 +173,27 @@ def assessment_detail(a: Assessment, *, comparison) -> dict:
 
 
 def _visible_org(request, org_id: int) -> Organization:
-    return get_object_or_404(academic_orgs_visible_to(user=request.user), pk=org_id)
+    return get_object_or_404(readiness_orgs_visible_to(user=request.user), pk=org_id)
+
+
+class PublicReadOnly(BasePermission):
+    """Reading readiness is public; writing it needs a member of an approved organisation."""
+
+    message = ApprovedMember.message
+
+    def has_permission(self, request, view) -> bool:
+        if request.method in SAFE_METHODS:
+            return True
+        return ApprovedMember().has_permission(request, view)
 
 
 class ReadinessListView(APIView):
+    permission_classes = [PublicReadOnly]
+
     @extend_schema(
-        operation_id="readiness_list", parameters=[ListQuerySerializer], responses={200: dict}
+        operation_id="readiness_list",
+        parameters=[ListQuerySerializer, PageQuery],
+        responses={200: dict},
     )
     def get(self, request):
         q = ListQuerySerializer(data=request.query_params)
@@ -182,10 +205,12 @@ class ReadinessListView(APIView):
             min_score=q.validated_data.get("min_score"),
             ordering=q.validated_data["ordering"],
         )
-        return Response({"count": len(rows), "results": [assessment_summary(a) for a in rows]})
+        return paginated(request, rows, assessment_summary, view=self)
 
 
 class ReadinessDetailView(APIView):
+    permission_classes = [PublicReadOnly]
+
     @extend_schema(responses={200: dict})
     def get(self, request, org_id: int):
         _visible_org(request, org_id)
@@ -223,25 +248,25 @@ class ReadinessDetailView(APIView):
 
 
 class ReadinessHistoryView(APIView):
-    @extend_schema(responses={200: dict})
+    permission_classes = [PublicReadOnly]
+
+    @extend_schema(parameters=[PageQuery], responses={200: dict})
     def get(self, request, org_id: int):
         org = _visible_org(request, org_id)
         versions = readiness_history(org=org)
         # Who edited is the organisation's own business; the dated versions are public.
         own = can_edit_readiness(org=org, user=request.user)
-        return Response(
-            {
-                "results": [
-                    {
-                        "version": v.version,
-                        "edited_at": v.edited_at.isoformat(),
-                        "edited_by": (v.edited_by.get_username() if own and v.edited_by else None),
-                        "change_summary": v.change_summary,
-                        "snapshot": v.snapshot,
-                    }
-                    for v in versions
-                ]
-            }
+        return paginated(
+            request,
+            versions,
+            lambda v: {
+                "version": v.version,
+                "edited_at": v.edited_at.isoformat(),
+                "edited_by": (v.edited_by.get_username() if own and v.edited_by else None),
+                "change_summary": version_summary(v),
+                "snapshot": v.snapshot,
+            },
+            view=self,
         )
 
 

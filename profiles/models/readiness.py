@@ -202,6 +202,9 @@ class ReadinessVersion(models.Model):
     version = models.PositiveIntegerField(_("版"))
     snapshot = models.JSONField(_("内容"), default=dict)
     change_summary = models.CharField(_("変更内容"), max_length=300, blank=True)
+    # The same summary stored to be shown in its reader's language (`profiles.deferred`);
+    # empty on versions written before it existed (then `change_summary` is shown).
+    change = models.JSONField(_("変更内容 (表示用)"), default=dict, blank=True)
     edited_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

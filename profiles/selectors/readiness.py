@@ -1,9 +1,10 @@
 """Reads of readiness profiles: assessments (rules in `readiness_rules`), scores, lists and
 comparisons.
 
-Visibility: readiness is institutional information meant for companies, so every signed-in
-member sees the readiness of approved academic organisations (and of their own organisation
-whatever its approval state); anonymous users see nothing here.
+Visibility (`profiles.access.readiness_filter`): readiness is public, the 見える化 the policy
+asks for: everyone, signed in or not, sees the readiness of approved academic organisations; a
+member also sees their own organisation's whatever its approval state. Comparisons are made
+against the public set only, so a pending member learns nothing more than anyone.
 """
 
 from __future__ import annotations
@@ -15,7 +16,14 @@ from dataclasses import dataclass
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from profiles.access import org_of
+from profiles.access import (
+    is_approved_member,
+    is_authenticated,
+    is_member_of,
+    org_of,
+    readiness_filter,
+    readiness_public_filter,
+)
 from profiles.choices import ACADEMIC_KINDS
 from profiles.models import Organization, ReadinessProfile, ReadinessVersion
 from profiles.selectors.catalog import organizations_visible_to, seeds_visible_to
@@ -51,8 +59,22 @@ def academic_orgs_visible_to(*, user) -> QuerySet[Organization]:
     return organizations_visible_to(user=user).filter(kind__in=ACADEMIC_KINDS)
 
 
+def readiness_orgs_visible_to(*, user) -> QuerySet[Organization]:
+    """Academic organisations whose readiness `user` reads (anyone: the approved ones)."""
+    return Organization.objects.filter(readiness_filter(user), kind__in=ACADEMIC_KINDS)
+
+
 def readiness_visible_to(*, user) -> QuerySet[ReadinessProfile]:
-    return _profiles().filter(organization__in=academic_orgs_visible_to(user=user))
+    return _profiles().filter(organization__in=readiness_orgs_visible_to(user=user))
+
+
+def readiness_public() -> QuerySet[ReadinessProfile]:
+    """The readiness everyone sees: of approved academic organisations."""
+    return _profiles().filter(
+        organization__in=Organization.objects.filter(
+            readiness_public_filter(), kind__in=ACADEMIC_KINDS
+        )
+    )
 
 
 ORDERINGS: dict[str, tuple[Callable[[Assessment], object], bool]] = {
@@ -118,11 +140,15 @@ def own_readiness(*, user) -> ReadinessProfile | None:
     return ReadinessProfile.objects.filter(organization=org).first()
 
 
-def cross_appointment_researchers(*, user, org: Organization) -> int:
+def cross_appointment_researchers(*, user, org: Organization) -> int | None:
     """Researchers on the organisation's seeds visible to `user` who state they are available
-    for a cross-appointment (クロスアポイントメント), each person counted once by name."""
+    for a cross-appointment (クロスアポイントメント), each person counted once by name; None
+    for whoever may not read the catalogue (visitors, members of a pending organisation other
+    than this one): seeds are for approved members."""
     from profiles.models import Researcher
 
+    if not is_authenticated(user) or not (is_approved_member(user) or is_member_of(user, org)):
+        return None
     seeds = seeds_visible_to(user=user).filter(organization=org)
     return (
         Researcher.objects.filter(seed__in=seeds.values("pk"), cross_appointment_available=True)
@@ -204,8 +230,9 @@ def _median(values: Iterable[object]) -> float | None:
 
 def readiness_comparison(*, user, assessment: Assessment) -> list[ComparisonRow]:
     """The organisation against the median of its region and of all academic organisations
-    the user can see (each median over the organisations that report the value)."""
-    everyone = _assess_all(readiness_visible_to(user=user))
+    whose readiness is public (each median over the organisations that report the value); the
+    same medians for every reader."""
+    everyone = _assess_all(readiness_public())
     region = assessment.organization.region
     in_region = [a for a in everyone if region and a.organization.region == region]
     rows = []

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.forms.models import model_to_dict
@@ -18,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from profiles.access import is_member_of
 from profiles.choices import ACADEMIC_KINDS
+from profiles.deferred import N_, Text, render_message
 from profiles.models import (
     Organization,
     ReadinessProfile,
@@ -104,14 +106,23 @@ def _snapshot(profile: ReadinessProfile) -> dict:
     return data
 
 
-def _record_version(*, profile: ReadinessProfile, by, summary: str) -> ReadinessVersion:
+def _record_version(*, profile: ReadinessProfile, by, summary: Text | str) -> ReadinessVersion:
+    """Version N with its snapshot; the summary in the platform's language (`change_summary`,
+    the admin) and stored for its reader's language (`change`, the pages and the API)."""
+    text = summary if isinstance(summary, Text) else Text(str(summary))
     return ReadinessVersion.objects.create(
         organization=profile.organization,
         version=profile.version,
         snapshot=_snapshot(profile),
-        change_summary=summary[:300],
+        change_summary=render_message(text.stored, language=settings.LANGUAGE_CODE)[:300],
+        change=text.stored,
         edited_by=by,
     )
+
+
+def version_summary(version: ReadinessVersion) -> str:
+    """What a version changed, in the reader's language."""
+    return render_message(version.change) if version.change else version.change_summary
 
 
 def _bump(profile: ReadinessProfile, *, by) -> None:
@@ -142,7 +153,7 @@ def readiness_update(*, org: Organization, by, data: dict) -> ReadinessProfile:
     profile.updated_by = by
     profile.save()
     changed = ", ".join(sorted(data)) if data else ""
-    summary = _("作成") if created else _("更新: %(fields)s") % {"fields": changed}
+    summary = Text(N_("作成")) if created else Text(N_("更新: %(fields)s"), fields=changed)
     _record_version(profile=profile, by=by, summary=summary)
     return profile
 
@@ -189,14 +200,14 @@ def track_record_upsert(*, org: Organization, by, fiscal_year: int, data: dict) 
     record.save()
     _bump(profile, by=by)
     _record_version(
-        profile=profile, by=by, summary=_("%(year)s年度の実績を更新") % {"year": fiscal_year}
+        profile=profile, by=by, summary=Text(N_("%(year)s年度の実績を更新"), year=fiscal_year)
     )
     return record
 
 
 @transaction.atomic
 def readiness_import(
-    *, org: Organization, profile: dict, track_records: list[dict], summary: str = ""
+    *, org: Organization, profile: dict, track_records: list[dict], summary: Text | str = ""
 ) -> ReadinessProfile:
     """Load a whole readiness profile and its track record from a trusted source (a management
     command, never the API): no membership check, validated like an edit, one new version."""
@@ -225,7 +236,7 @@ def readiness_import(
                 {"large_project_count": [_("1,000万円以上の件数が共同研究の件数を超えています。")]}
             )
         record.save()
-    _record_version(profile=current, by=None, summary=summary or _("インポート"))
+    _record_version(profile=current, by=None, summary=summary or Text(N_("インポート")))
     return current
 
 
@@ -238,5 +249,5 @@ def track_record_delete(*, org: Organization, by, fiscal_year: int) -> None:
     profile = _profile_for_track_record(org=org, by=by)
     _bump(profile, by=by)
     _record_version(
-        profile=profile, by=by, summary=_("%(year)s年度の実績を削除") % {"year": fiscal_year}
+        profile=profile, by=by, summary=Text(N_("%(year)s年度の実績を削除"), year=fiscal_year)
     )

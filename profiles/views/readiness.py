@@ -1,6 +1,7 @@
-"""Pages: readiness of universities (list for companies, one university with its comparison
-against the region and the country), the university's own readiness editor, and the
-fair-price estimator.
+"""Pages: readiness of universities (the public list and one university with its comparison
+against the region and the country: public, the policy's 見える化, see
+`profiles.access.readiness_filter`), the university's own readiness editor, and the fair-price
+estimator (members).
 
 Thin views: forms validate, `profiles.services.readiness` / `estimator` compute and write,
 `profiles.selectors.readiness` reads (scoped to the caller).
@@ -88,7 +89,6 @@ def _chart(rows) -> dict:
     }
 
 
-@login_required
 def readiness_list_view(request: HttpRequest) -> HttpResponse:
     region = request.GET.get("region") or ""
     kind = request.GET.get("kind") or ""
@@ -128,7 +128,6 @@ def readiness_list_view(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
 def readiness_detail_view(request: HttpRequest, org_id: int) -> HttpResponse:
     assessment = readiness_for(user=request.user, org_id=org_id)
     if assessment is None:

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from profiles.choices import MemberRole, OrgKind
 from profiles.models import ReadinessProfile, ReadinessVersion, TrackRecord
-from profiles.services.readiness import current_fiscal_year
+from profiles.services.readiness import current_fiscal_year, readiness_update
 from tests.factories import make_org, make_readiness, make_user
 
 pytestmark = pytest.mark.django_db
@@ -132,10 +132,46 @@ def test_a_pending_universitys_readiness_is_invisible_to_others(api_client):
     assert pending.id not in [row["organization"]["id"] for row in listed["results"]]
 
 
-def test_anonymous_users_get_nothing(api_client, university):
-    make_readiness(org=university)
-    assert api_client.get(_detail(university)).status_code in (401, 403)
-    assert api_client.get(reverse("api_readiness_list")).status_code in (401, 403)
+def test_readiness_is_public_to_read_and_closed_to_write_for_visitors(api_client, university):
+    """Readiness is the policy's 見える化: anyone reads the approved universities'; nobody
+    signed out writes it, and a pending university's stays hidden from visitors too."""
+    make_readiness(org=university, notes="public note")
+    pending = make_org(kind=OrgKind.UNIVERSITY, approval_status="pending")
+    make_readiness(org=pending)
+    detail = api_client.get(_detail(university))
+    assert detail.status_code == 200
+    assert detail.json()["profile"]["notes"] == "public note"
+    assert detail.json()["cross_appointment_researchers"] is None  # seeds are for members
+    listed = api_client.get(reverse("api_readiness_list")).json()
+    assert [row["organization"]["id"] for row in listed["results"]] == [university.id]
+    assert api_client.get(_detail(pending)).status_code == 404
+    assert api_client.patch(_detail(university), {"notes": "x"}, format="json").status_code in (
+        401,
+        403,
+    )
+    readiness_update(org=university, by=make_user(org=university), data={"ip_policy": True})
+    history = api_client.get(reverse("api_readiness_history", args=[university.id])).json()
+    assert history["count"] == 1 and history["results"][0]["edited_by"] is None
+
+
+def test_a_pending_member_reads_no_more_readiness_than_a_visitor(api_client, university):
+    """Approval gates reading: a member of a pending company reads exactly what anyone reads."""
+    make_readiness(org=university, indirect_cost_rate_percent=Decimal("35"))
+    other = make_org(kind=OrgKind.UNIVERSITY, approval_status="pending")
+    make_readiness(org=other)
+    urls = [
+        reverse("api_readiness_list"),
+        _detail(university),
+        _detail(other),
+        reverse("api_readiness_history", args=[university.id]),
+    ]
+    visitor = {url: (r.status_code, r.content) for url in urls for r in [api_client.get(url)]}
+    api_client.force_authenticate(
+        make_user(org=make_org(kind=OrgKind.COMPANY, approval_status="pending"))
+    )
+    member = {url: (r.status_code, r.content) for url in urls for r in [api_client.get(url)]}
+    assert member == visitor
+    assert visitor[_detail(other)][0] == 404
 
 
 def test_a_company_cannot_create_a_readiness_profile_for_itself(api_client):

@@ -49,9 +49,23 @@ def test_an_unknown_or_pending_university_page_is_404(client):
     assert client.get(reverse("readiness_detail", args=[999_999])).status_code == 404
 
 
-def test_pages_require_sign_in(client):
-    r = client.get(reverse("readiness_list"))
-    assert r.status_code == 302
+def test_readiness_pages_are_public_and_the_estimator_needs_sign_in(client):
+    """README lists /readiness/ as public: a visitor reads approved universities' readiness
+    (not a pending one's), without the researchers of seeds (members only)."""
+    uni = make_org(name="公開テスト大学")
+    make_readiness(org=uni)
+    pending = make_org(name="審査中テスト大学", approval_status="pending")
+    make_readiness(org=pending)
+    listed = client.get(reverse("readiness_list"))
+    assert listed.status_code == 200
+    html = listed.content.decode()
+    assert "公開テスト大学" in html and "審査中テスト大学" not in html
+    detail = client.get(reverse("readiness_detail", args=[uni.id]))
+    assert detail.status_code == 200
+    assert "承認済みの組織の会員に表示されます" in detail.content.decode()
+    assert client.get(reverse("readiness_detail", args=[pending.id])).status_code == 404
+    assert client.get(reverse("readiness_estimate")).status_code == 302
+    assert client.get(reverse("readiness_edit")).status_code == 302
 
 
 def test_a_member_saves_the_profile_and_a_track_record_from_the_editor(client):

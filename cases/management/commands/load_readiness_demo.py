@@ -15,10 +15,14 @@ from decimal import Decimal
 from django.core.management.base import BaseCommand
 
 from profiles.choices import ACADEMIC_KINDS
+from profiles.deferred import N_, Text
 from profiles.models import Organization
 from profiles.services.readiness import current_fiscal_year, readiness_import
 
-DEMO_NOTE = "デモ用の架空の値です。実在の大学・研究機関の実績ではありません。"
+DEMO_NOTE = (
+    "デモ用の架空の値です。実在の大学・研究機関の実績ではありません。\n"
+    "Demo values, invented: not the real figures of the university or institute."
+)
 
 
 def demo_values(key: str, *, last_fy: int) -> tuple[dict, list[dict]]:
@@ -86,7 +90,7 @@ class Command(BaseCommand):
         for org in orgs.order_by("key"):
             profile, records = demo_values(org.key, last_fy=last_fy)
             readiness_import(
-                org=org, profile=profile, track_records=records, summary="デモデータの読み込み"
+                org=org, profile=profile, track_records=records, summary=Text(N_("デモデータの読み込み"))
             )
             n += 1
         self.stdout.write(f"demo readiness: {n} organisations (illustrative values)")
