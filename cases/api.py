@@ -2,7 +2,9 @@
 sources), so these routes are open.
 
     GET cases/?q=&field=&scheme=          search the case library
-    GET cases/similar/?text=&fields=&limit=   the most similar cases to a text
+    GET cases/similar/?text=&fields=&limit=   the most similar cases to a text (at most `limit`)
+
+Both lists are paginated like every API list (`page`, `page_size` ≤ 100).
     GET cases/<slug>/                      one case
 """
 
@@ -16,6 +18,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from config import api_fields
+from config.pagination import PageQuery, paginated
 
 from .models import PartnershipCase, Scheme
 from .selectors import case_get, cases_search, similar_cases
@@ -80,10 +83,12 @@ class SimilarCaseSerializer(CaseMatchSerializer):
 
 class CaseListResponse(serializers.Serializer):
     count = serializers.IntegerField()
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
     results = CaseMatchSerializer(many=True)
 
 
-class SimilarCasesResponse(serializers.Serializer):
+class SimilarCasesResponse(CaseListResponse):
     results = SimilarCaseSerializer(many=True)
 
 
@@ -91,7 +96,9 @@ class CaseListView(APIView):
     permission_classes = [AllowAny]
 
     @extend_schema(
-        operation_id="cases_list", parameters=[SearchQuery], responses={200: CaseListResponse}
+        operation_id="cases_list",
+        parameters=[SearchQuery, PageQuery],
+        responses={200: CaseListResponse},
     )
     def get(self, request):
         q = SearchQuery(data=request.query_params)
@@ -101,18 +108,18 @@ class CaseListView(APIView):
             field_name=q.validated_data.get("field") or None,
             scheme=q.validated_data.get("scheme") or None,
         )
-        return Response(
-            {
-                "count": len(matches),
-                "results": [{**CaseSerializer(m.case).data, "score": m.score} for m in matches],
-            }
+        return paginated(
+            request,
+            matches,
+            lambda m: {**CaseSerializer(m.case).data, "score": m.score},
+            view=self,
         )
 
 
 class SimilarCasesView(APIView):
     permission_classes = [AllowAny]
 
-    @extend_schema(parameters=[SimilarQuery], responses={200: SimilarCasesResponse})
+    @extend_schema(parameters=[SimilarQuery, PageQuery], responses={200: SimilarCasesResponse})
     def get(self, request):
         q = SimilarQuery(data=request.query_params)
         q.is_valid(raise_exception=True)
@@ -120,17 +127,15 @@ class SimilarCasesView(APIView):
         matches = similar_cases(
             text=q.validated_data["text"], fields=fields, limit=q.validated_data["limit"]
         )
-        return Response(
-            {
-                "results": [
-                    {
-                        **CaseSerializer(m.case).data,
-                        "score": m.score,
-                        "shared_fields": m.shared_fields,
-                    }
-                    for m in matches
-                ]
-            }
+        return paginated(
+            request,
+            matches,
+            lambda m: {
+                **CaseSerializer(m.case).data,
+                "score": m.score,
+                "shared_fields": m.shared_fields,
+            },
+            view=self,
         )
 
 

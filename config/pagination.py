@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
@@ -28,6 +29,25 @@ class Pagination(PageNumberPagination):
             if parameter["name"] == self.page_query_param:
                 parameter["schema"] = {"type": "integer", "minimum": 1}
         return parameters
+
+
+@extend_schema_field({"type": "integer", "minimum": 1, "maximum": MAX_PAGE_SIZE})
+class PageSizeField(serializers.IntegerField):
+    """`page_size` in a query serializer: at least 1, and capped at `MAX_PAGE_SIZE` (not
+    refused), like the pagination of the generic lists."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("help_text", Pagination.page_size_query_description)
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data):
+        try:
+            if int(str(data)) > MAX_PAGE_SIZE:
+                return MAX_PAGE_SIZE
+        except ValueError:
+            pass
+        return super().to_internal_value(data)
 
 
 class PageQuery(serializers.Serializer):

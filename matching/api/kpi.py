@@ -5,9 +5,9 @@ from __future__ import annotations
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny
-from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from config.pagination import PageQuery, paginated
 from matching.outcomes import kpi_figures
 
 
@@ -47,10 +47,10 @@ def kpi_row_dict(r) -> dict:
 class KpiView(APIView):
     permission_classes = [AllowAny]
 
-    @extend_schema(parameters=[KpiQuery], responses={200: dict})
+    @extend_schema(parameters=[KpiQuery, PageQuery], responses={200: dict})
     def get(self, request):
         q = KpiQuery(data=request.query_params)
         q.is_valid(raise_exception=True)
         fy = q.validated_data.get("fiscal_year")
         rows = kpi_figures(fiscal_year=fy)
-        return Response({"fiscal_year": fy, "results": [kpi_row_dict(r) for r in rows]})
+        return paginated(request, rows, kpi_row_dict, view=self, extra={"fiscal_year": fy})

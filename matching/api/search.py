@@ -11,6 +11,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from config import api_fields
+from config.pagination import MAX_PAGE_SIZE, PageSizeField
 from matching.api.common import (
     org_summary,
     validated,
@@ -28,7 +29,9 @@ class SearchQuery(serializers.Serializer):
     mode = serializers.ChoiceField(
         choices=CollaborationMode.choices, required=False, allow_blank=True
     )
-    limit = serializers.IntegerField(min_value=1, max_value=100, default=20)
+    limit = serializers.IntegerField(min_value=1, max_value=MAX_PAGE_SIZE, default=20)
+    # The same as `limit`, under the name every other list uses (it wins when both are given).
+    page_size = PageSizeField(required=False)
     page = serializers.IntegerField(min_value=1, max_value=100, default=1)
     sort = serializers.ChoiceField(choices=SORTS, default="score")
     include_weak = serializers.BooleanField(default=False)
@@ -63,7 +66,7 @@ class SeedSearchView(APIView):
             include_weak=query["include_weak"],
             sort=query["sort"],
         )
-        size, page = query["limit"], query["page"]
+        size, page = query.get("page_size") or query["limit"], query["page"]
         hits = found.hits[(page - 1) * size : page * size]
         results = [
             {

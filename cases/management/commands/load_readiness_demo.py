@@ -90,7 +90,10 @@ class Command(BaseCommand):
         for org in orgs.order_by("key"):
             profile, records = demo_values(org.key, last_fy=last_fy)
             readiness_import(
-                org=org, profile=profile, track_records=records, summary=Text(N_("デモデータの読み込み"))
+                org=org,
+                profile=profile,
+                track_records=records,
+                summary=Text(N_("デモデータの読み込み")),
             )
             n += 1
         self.stdout.write(f"demo readiness: {n} organisations (illustrative values)")
