@@ -257,7 +257,11 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
 def access_log_page(request: HttpRequest) -> HttpResponse:
     """Who read the confidential details of the organisation's seeds, needs and ventures."""
     org = access.require_org(request)
-    reads = confidential_reads_visible_to(user=request.user).filter(owner=org)
+    reads = (
+        confidential_reads_visible_to(user=request.user)
+        .filter(owner=org)
+        .select_related("reader_organization")
+    )
     page = Paginator(reads, 50).get_page(request.GET.get("page"))
     return render(
         request,

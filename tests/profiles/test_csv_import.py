@@ -116,15 +116,22 @@ def test_a_key_of_another_organisation_is_a_row_error(uni, uni_user, other_uni):
 
 
 def test_missing_required_column_is_reported_on_the_header_row(uni, uni_user):
-    report = csv_import_seeds(org=uni, by=uni_user, file=_file("key,title\nk,t\n"), dry_run=True)
+    report = csv_import_seeds(org=uni, by=uni_user, file=_file("key,summary\nk,s\n"), dry_run=True)
     assert report.errors == [
         {
             "row": 1,
-            "column": "summary",
+            "column": "title",
             "message": "必須の列がありません。",
             "text": {"id": "必須の列がありません。"},
         }
     ]
+
+
+def test_a_new_row_without_the_summary_column_is_a_row_error(uni, uni_user):
+    """Updates may leave columns out (a missing column leaves the field as it is); a new row
+    needs its summary."""
+    report = csv_import_seeds(org=uni, by=uni_user, file=_file("key,title\nk,t\n"), dry_run=True)
+    assert [(e["row"], e["column"]) for e in report.errors] == [(2, "summary")]
 
 
 def test_nul_bytes_and_undecodable_files_are_refused(uni, uni_user):

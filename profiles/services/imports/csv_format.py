@@ -644,9 +644,10 @@ def _read_csv(file, report: ImportReport, columns: dict) -> list[tuple[int, dict
     for h in rows[0]:
         h = h.strip().lower()
         header.append(aliases.get(h, ""))  # unknown columns are ignored
-    for required in ("title", next(iter(c for c in columns if c in ("summary", "description")))):
-        if required not in header:
-            report.error(1, required, Text(N_("必須の列がありません。")))
+    # Rows are matched by key or title, so every file has a title column; the other columns a
+    # new row needs (summary / description) are checked on the rows that are new.
+    if "title" not in header:
+        report.error(1, "title", Text(N_("必須の列がありません。")))
     if report.errors:
         return None
     if len(rows) - 1 > MAX_CSV_ROWS:
