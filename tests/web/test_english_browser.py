@@ -6,6 +6,7 @@ screenshot of each page in test-artifacts/screenshots/english-<page>-<desktop|ph
 
 from __future__ import annotations
 
+import importlib
 from decimal import Decimal
 
 import pytest
@@ -29,7 +30,23 @@ JAPANESE_LEFT = """() => {
 }"""
 
 
+def _platform_data() -> None:
+    """The KPI indicators and the case library as their data migrations load them (a
+    transactional test starts from tables another transactional test may have emptied)."""
+    from django.apps import apps
+
+    for name in (
+        "0002_kpi_indicators",
+        "0003_starting_cases",
+        "0004_kpi_english_names",
+        "0005_kpi_english_notes_and_targets",
+        "0006_case_library_in_english",
+    ):
+        importlib.import_module(f"cases.migrations.{name}").load(apps, None)
+
+
 def _world():
+    _platform_data()
     uni = make_org(
         kind=OrgKind.UNIVERSITY, name="東都大学", name_en="Tohto University", prefecture="宮城県"
     )
