@@ -95,10 +95,12 @@ def vectors_embed(
     ids: list[int] | None = None,
     embedder: Embedder | None = None,
     return_ids: bool = False,
+    on_batch=None,
 ):
     """Embed the rows of `kind` (all matchable ones, or `ids`) whose vector for the active
     model is missing or stale. Returns how many were (re-)embedded (their ids with
-    `return_ids`). Safe to run twice: the second run finds nothing stale."""
+    `return_ids`). Safe to run twice: the second run finds nothing stale. `on_batch()` is
+    called after each committed batch (a run's sign of life)."""
     embedder = embedder or get_embedder()
     qs = matchable(kind)
     if ids is not None:
@@ -130,11 +132,15 @@ def vectors_embed(
                         "vector": np.asarray(vector, dtype="<f4").tobytes(),
                     },
                 )
+        if on_batch is not None:
+            on_batch()
     return [object_id for object_id, _, _ in stale] if return_ids else len(stale)
 
 
-def vectors_embed_all(*, embedder: Embedder | None = None) -> dict[str, int]:
-    return {kind: vectors_embed(kind=kind, embedder=embedder) for kind in SUBJECTS}
+def vectors_embed_all(*, embedder: Embedder | None = None, on_batch=None) -> dict[str, int]:
+    return {
+        kind: vectors_embed(kind=kind, embedder=embedder, on_batch=on_batch) for kind in SUBJECTS
+    }
 
 
 def vectors_load(
