@@ -15,7 +15,8 @@
 Every task is declared with `outbox.options.task_options` (acks_late, reject_on_worker_lost,
 soft < hard time limit < visibility timeout, retries of errors that can pass). A row that
 vanished while a refresh used it (a seed deleted mid-scoring fails the commit with an
-IntegrityError) is retried: the next attempt reads the rows as they are now. The embedder is
+IntegrityError) makes the service read the rows again (`with_fresh_rows`); should that keep
+failing, Celery retries the task later. The embedder is
 loaded once per worker process (worker_process_init), never per task. Without a broker
 (CELERY_TASK_ALWAYS_EAGER) the same tasks run in-process.
 """

@@ -118,4 +118,5 @@ urlpatterns = [
     path("console/", console.console_queue, name="console_queue"),
     path("console/quality/", console.console_quality, name="console_quality"),
     path("console/rebuild/", console.console_rebuild, name="console_rebuild"),
+    path("console/health/", console.console_health, name="console_health"),
 ]

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import socket
+
 import pytest
 from rest_framework.test import APIClient
 
@@ -45,3 +48,61 @@ def hashing_embedder(settings):
 @pytest.fixture
 def api_client() -> APIClient:
     return APIClient()
+
+
+# --- The Celery app pointed at a broker, without a worker (outbox and readiness tests) --------
+
+BROKER = os.environ.get("SANGAKU_TEST_BROKER_URL", "")
+
+
+def dead_broker_url() -> str:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    return f"redis://127.0.0.1:{port}/0"
+
+
+def _point_app_at(settings, url: str):
+    from config.celery import app
+    from outbox import relay
+
+    saved = {"broker_url": app.conf.broker_url, "task_always_eager": app.conf.task_always_eager}
+    app.conf.broker_url = url
+    app.conf.task_always_eager = False
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    app._pool = None
+    app.amqp._producer_pool = None
+    relay.reset_breaker()
+    return app, saved
+
+
+def _restore(app, saved) -> None:
+    from outbox import relay
+
+    app.conf.update(saved)
+    app._pool = None
+    app.amqp._producer_pool = None
+    relay.reset_breaker()
+
+
+@pytest.fixture
+def dead_broker(settings):
+    app, saved = _point_app_at(settings, dead_broker_url())
+    yield app
+    _restore(app, saved)
+
+
+@pytest.fixture
+def redis_broker(settings):
+    if not BROKER:
+        pytest.skip("SANGAKU_TEST_BROKER_URL is not set (no Redis broker)")
+    import redis
+
+    app, saved = _point_app_at(settings, BROKER)
+    from outbox.broker import EPOCH_KEY
+
+    client = redis.Redis.from_url(BROKER)
+    client.delete("celery", EPOCH_KEY)  # leftovers of an earlier run (never FLUSHDB: shared)
+    yield app, client
+    client.delete("celery", EPOCH_KEY)
+    _restore(app, saved)

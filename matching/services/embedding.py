@@ -171,3 +171,36 @@ def stale_count(*, embedder: Embedder | None = None) -> int:
             if existing.get(obj.id) != content_hash(subject_text(obj)):
                 total += 1
     return total
+
+
+def active_model_id() -> str:
+    """The active model's id without loading a model into a process that has none (the web's
+    readiness probe): the loaded embedder's, else that of the newest stored vector."""
+    embedder = _embedders.get((settings.MATCHING_EMBEDDER, settings.MATCHING_MODEL or ""))
+    if embedder is not None:
+        return embedder.model_id
+    newest = EmbeddingVector.objects.order_by("-updated_at").values_list("model_id", flat=True)
+    return newest.first() or ""
+
+
+def embedding_backlog() -> dict:
+    """Matchable rows without a vector of the active model: how many, and since when the oldest
+    of them waits (its last change). One anti-join per kind; no text is hashed."""
+    from django.db.models import Count, Exists, Min, OuterRef
+
+    model_id = active_model_id()
+    missing, oldest = 0, None
+    for kind in SUBJECTS:
+        vector = EmbeddingVector.objects.filter(
+            kind=kind, model_id=model_id, object_id=OuterRef("pk")
+        )
+        row = (
+            matchable(kind)
+            .order_by()
+            .filter(~Exists(vector))
+            .aggregate(n=Count("id"), oldest=Min("updated_at"))
+        )
+        missing += row["n"]
+        if row["oldest"] is not None and (oldest is None or row["oldest"] < oldest):
+            oldest = row["oldest"]
+    return {"model_id": model_id, "missing": missing, "oldest": oldest}

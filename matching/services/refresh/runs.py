@@ -8,7 +8,7 @@ from datetime import timedelta
 
 import numpy as np
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -36,6 +36,24 @@ from .partners import partnerships_refresh
 logger = logging.getLogger(__name__)
 
 
+# Attempts of a refresh whose rows vanished while it ran (see `with_fresh_rows`).
+VANISHED_ATTEMPTS = 3
+
+
+def with_fresh_rows(work):
+    """Run `work()`; when a row it read vanished before its writes committed (a seed deleted
+    while being scored: the foreign key fails the commit with an IntegrityError), run it again
+    on the rows as they are now, which no longer include that row. Every refresh step
+    recomputes from stored rows, so running it again is safe."""
+    for attempt in range(1, VANISHED_ATTEMPTS + 1):
+        try:
+            return work()
+        except IntegrityError as exc:
+            if attempt == VANISHED_ATTEMPTS:
+                raise
+            logger.info("a row vanished during a refresh (%s); reading the rows again", exc)
+
+
 # --- Incremental refresh of one subject -------------------------------------------------------
 
 
@@ -56,7 +74,12 @@ def needs_near_seed(seed_id: int, model_id: str, limit: int) -> list[int]:
 
 
 def subject_refresh(*, kind: str, object_id: int) -> dict:
-    """Refresh the matches that depend on one seed, need, investor or venture."""
+    """Refresh the matches that depend on one seed, need, investor or venture (again on fresh
+    rows when one vanished meanwhile)."""
+    return with_fresh_rows(lambda: _subject_refresh(kind=kind, object_id=object_id))
+
+
+def _subject_refresh(*, kind: str, object_id: int) -> dict:
     model_id = get_embedder().model_id
     if kind == "need":
         company = (
@@ -197,7 +220,7 @@ def match_run_chunk(*, run_id: int, number: int, send: bool = True) -> bool:
     if chunk is None or chunk.run.status != MatchRun.Status.RUNNING:
         return False  # the run vanished or ended
     if chunk.done_at is None and chunk.need_ids:
-        needs_score(need_ids=list(chunk.need_ids))
+        with_fresh_rows(lambda: needs_score(need_ids=list(chunk.need_ids)))
     with transaction.atomic():
         run = MatchRun.objects.select_for_update().get(pk=run_id)
         if run.status != MatchRun.Status.RUNNING or run.phase != MatchRun.Phase.SCORE:
@@ -221,6 +244,17 @@ def match_run_finish(*, run_id: int) -> MatchRun | None:
     run = MatchRun.objects.filter(pk=run_id).first()
     if run is None or run.status != MatchRun.Status.RUNNING or run.phase != MatchRun.Phase.FINISH:
         return run  # vanished, ended, or not there yet
+    with_fresh_rows(lambda: _finish(run_id))
+    MatchRun.objects.filter(pk=run_id, status=MatchRun.Status.RUNNING).update(
+        status=MatchRun.Status.DONE,
+        finished_at=timezone.now(),
+        progress_at=timezone.now(),
+        done_chunks=F("total_chunks"),
+    )
+    return MatchRun.objects.get(pk=run_id)
+
+
+def _finish(run_id: int) -> None:
     _alive(run_id)
     live_needs = matchable("need").values_list("id", flat=True)
     live_seeds = matchable("seed").values_list("id", flat=True)
@@ -239,14 +273,7 @@ def match_run_finish(*, run_id: int) -> MatchRun | None:
     partnerships_refresh(company_ids=sorted(live_companies))
     _alive(run_id)
     investor_matches_refresh()
-    MatchRun.objects.filter(pk=run_id, status=MatchRun.Status.RUNNING).update(
-        status=MatchRun.Status.DONE,
-        finished_at=timezone.now(),
-        progress_at=timezone.now(),
-        done_chunks=F("total_chunks"),
-    )
     logger.info("match run %s done; assignment %s", run_id, quality)
-    return MatchRun.objects.get(pk=run_id)
 
 
 def match_all(*, sync: bool, by=None) -> MatchRun:
