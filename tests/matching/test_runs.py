@@ -256,3 +256,21 @@ def test_a_seed_deleted_while_being_scored_does_not_fail_the_refresh(world, monk
     assert deleted == [victim] and result == {"needs": 1}
     scores = MatchScore.objects.filter(need=need)
     assert scores.exists() and not scores.filter(seed_id=victim).exists()
+
+
+def test_a_finish_that_finds_half_of_its_proposals_written_chooses_the_same_ones(settings):
+    """Near-ties between assignments (similar texts) are broken the same way whether or not
+    some proposals already exist: the resumed finish of a rebuild matches a clean one."""
+    from matching.services.refresh import proposals_assign
+    from profiles.models import Need
+    from tests.factories import make_catalog
+
+    make_catalog(seeds=60, needs=60)
+    match_all(sync=True)
+    expected = _proposals()
+    for keep_first in (True, False):
+        needs = list(Need.objects.order_by("id").values_list("id", flat=True))
+        half = needs[: len(needs) // 2] if keep_first else needs[len(needs) // 2 :]
+        Proposal.objects.exclude(need_id__in=half).delete()  # the crash hit half-way
+        proposals_assign()
+        assert _proposals() == expected
