@@ -245,3 +245,35 @@ def test_the_console_handler_carries_the_one_line_filter():
     from django.conf import settings
 
     assert "one_line_client_errors" in settings.LOGGING["handlers"]["console"]["filters"]
+
+
+def test_through_the_configured_handler_a_403_is_one_line_and_a_500_keeps_its_traceback(
+    everyone, monkeypatch
+):
+    import io
+
+    handler = next(h for h in logging.getLogger().handlers if h.get_name() == "console")
+    out = io.StringIO()
+    old = handler.setStream(out)
+    try:
+        client = _client(everyone[1])
+        assert client.get("/console/").status_code == 403
+        forbidden = out.getvalue()
+        out.truncate(0)
+        out.seek(0)
+
+        from matching.views import console
+
+        def boom(*args, **kwargs):
+            raise RuntimeError("a bug")
+
+        monkeypatch.setattr(console, "admin_metrics", boom)
+        client = Client(raise_request_exception=False)
+        client.force_login(everyone[4])
+        assert client.get("/console/quality/").status_code == 500
+        server_error = out.getvalue()
+    finally:
+        handler.setStream(old)
+    assert "Forbidden" in forbidden and "Traceback" not in forbidden
+    assert len(forbidden.strip().splitlines()) == 1, forbidden
+    assert "Traceback" in server_error and "a bug" in server_error

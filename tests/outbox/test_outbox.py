@@ -173,3 +173,23 @@ def test_a_heartbeat_records_the_process_and_survives_a_database_error(settings,
     monkeypatch.setattr(WorkerHeartbeat.objects, "update_or_create", broken)
     beat.beat()  # logged once, not raised
     assert beat._failing
+
+
+def test_the_healthcheck_command_reads_this_hosts_fresh_heartbeat(settings):
+    import socket
+    from datetime import timedelta
+
+    from django.core.management.base import CommandError
+    from django.utils import timezone
+
+    host = socket.gethostname()
+    with pytest.raises(CommandError):
+        call_command("healthcheck", "worker")
+    WorkerHeartbeat.objects.create(name=f"celery@{host}:12", kind="worker")
+    call_command("healthcheck", "worker")
+    with pytest.raises(CommandError):
+        call_command("healthcheck", "relay")
+    old = timezone.now() - timedelta(seconds=4 * settings.WORKER_HEARTBEAT_SECONDS)
+    WorkerHeartbeat.objects.update(seen_at=old)
+    with pytest.raises(CommandError):
+        call_command("healthcheck", "worker")
