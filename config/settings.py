@@ -253,6 +253,10 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# On a broker connection loss a running task cannot be acknowledged any more; Celery can cancel
+# it (its 6.0 default). Every task here is safe to run twice, so it is better to let it finish
+# its work: the copy delivered again later finds nothing left to do.
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = False
 # Seconds (soft, hard) per task; CELERY_TASK_TIME_LIMITS='{"name": [soft, hard]}' overrides.
 CELERY_TASK_TIME_LIMITS: dict[str, tuple[int, int]] = {
     "matching.tasks.embed_subject": (120, 150),

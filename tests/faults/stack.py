@@ -248,7 +248,7 @@ class Stack:
         for name in ("web", "worker", "beat", "relay"):
             proc = self.procs.pop(name, None)
             if proc is not None and proc.poll() is None:
-                os.killpg(proc.pid, signal.SIGTERM)
+                proc.send_signal(signal.SIGTERM)  # the main process: a warm shutdown
                 stopping.append(proc)
         deadline = time.monotonic() + 20
         for proc in stopping:
