@@ -298,7 +298,7 @@ for _task, (_soft, _hard) in {
             "(CELERY_TASK_TIME_LIMITS, CELERY_VISIBILITY_TIMEOUT)"
         )
 # Requests never wait on a dead broker: connect within this many seconds, once (outbox/broker.py).
-CELERY_BROKER_CONNECTION_TIMEOUT = _env_float("CELERY_BROKER_CONNECTION_TIMEOUT", 1.0)
+CELERY_BROKER_CONNECTION_TIMEOUT = _env_float("CELERY_BROKER_CONNECTION_TIMEOUT", 0.5)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": CELERY_VISIBILITY_TIMEOUT,

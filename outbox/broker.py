@@ -1,7 +1,7 @@
 """The broker, reached with short timeouts: neither a request nor the relay waits on a dead one.
 
 `broker_connection()` connects once (no retry loop: kombu's default would retry for seconds)
-within CELERY_BROKER_CONNECTION_TIMEOUT. `broker_epoch(conn)` names the broker's data set: a
+within CELERY_BROKER_CONNECTION_TIMEOUT, which also bounds every read and write on it. `broker_epoch(conn)` names the broker's data set: a
 key the first sender writes with SET NX. Redis restarted without its data (or flushed) has
 lost the key with the messages, so a message recorded under another epoch is known to be
 lost and is sent again (outbox/relay.py). With persistence (AOF) the key survives a restart
@@ -39,14 +39,19 @@ def eager() -> bool:
 @contextmanager
 def broker_connection() -> Iterator:
     """A connection to the broker, or one of BROKER_ERRORS within the connection timeout."""
-    conn = current_app.connection_for_write()
+    timeout = settings.CELERY_BROKER_CONNECTION_TIMEOUT
+    # A broker that accepts the connection and then hangs must not hold a request either:
+    # every read and write on this connection gives up after the same short timeout.
+    conn = current_app.connection_for_write(
+        transport_options={"socket_connect_timeout": timeout, "socket_timeout": timeout}
+    )
     try:
         conn.ensure_connection(
             max_retries=1,
             interval_start=0,
             interval_step=0,
             interval_max=0,
-            timeout=settings.CELERY_BROKER_CONNECTION_TIMEOUT,
+            timeout=timeout,
         )
         yield conn
     finally:

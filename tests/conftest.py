@@ -117,3 +117,34 @@ def redis_broker(settings):
     yield app, client
     client.delete("celery", EPOCH_KEY)
     _restore(app, saved)
+
+
+@pytest.fixture
+def silent_server():
+    """The port of a server that accepts connections and never answers (a hung Redis)."""
+    import threading
+
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(16)
+    server.settimeout(0.2)
+    held = []
+    stop = threading.Event()
+
+    def accept_and_say_nothing() -> None:
+        while not stop.is_set():
+            try:
+                held.append(server.accept()[0])
+            except OSError:
+                continue
+
+    thread = threading.Thread(target=accept_and_say_nothing, daemon=True)
+    thread.start()
+    try:
+        yield server.getsockname()[1], held
+    finally:
+        stop.set()
+        thread.join(timeout=5)
+        for conn in held:
+            conn.close()
+        server.close()

@@ -56,6 +56,19 @@ def test_with_redis_down_the_cache_answers_from_memory_quickly(dead_redis_cache)
     assert not cache.redis_available()  # later calls do not even try Redis
 
 
+def test_a_hung_redis_costs_one_short_timeout_then_memory_answers(settings, silent_server):
+    port, held = silent_server
+    cache_module.reset_breaker()
+    settings.CACHES = _caches(f"redis://127.0.0.1:{port}/0")
+    cache = caches["default"]
+    started = time.monotonic()
+    for i in range(20):
+        cache.set(f"k{i}", i, 60)
+        assert cache.get(f"k{i}") == i
+    assert held and time.monotonic() - started < 1.0
+    cache_module.reset_breaker()
+
+
 def test_registration_with_redis_down_is_throttled_per_process_not_a_500(dead_redis_cache, db):
     client = APIClient()
     statuses = []

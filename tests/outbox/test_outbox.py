@@ -193,3 +193,22 @@ def test_the_healthcheck_command_reads_this_hosts_fresh_heartbeat(settings):
     WorkerHeartbeat.objects.update(seen_at=old)
     with pytest.raises(CommandError):
         call_command("healthcheck", "worker")
+
+
+def test_a_broker_that_accepts_connections_and_then_hangs_does_not_hold_the_request(
+    dead_broker, silent_server
+):
+    from config.celery import app
+
+    port, held = silent_server
+    app.conf.broker_url = f"redis://127.0.0.1:{port}/0"
+    app._pool = None
+    relay.reset_breaker()
+    started = time.monotonic()
+    with transaction.atomic():
+        enqueue("matching.tasks.embed_subject", "seed", 1)
+    elapsed = time.monotonic() - started
+    assert relay.relay_once()["error"]
+    assert held  # the broker did accept the connection
+    assert elapsed < 1.0, elapsed
+    assert OutboxMessage.objects.get().status == OutboxMessage.Status.PENDING
