@@ -523,3 +523,10 @@ class EstimateForm(forms.Form):
         if org is not None and org.kind == OrgKind.COMPANY:
             needs = needs_visible_to(user=user).filter(organization=org)
         self.fields["need"].queryset = needs
+
+
+class OrganizationDecisionForm(forms.Form):
+    """A coordinator's approval or rejection of a registered organisation (console)."""
+
+    organization = forms.IntegerField(min_value=1, max_value=2**63 - 1)
+    action = forms.ChoiceField(choices=[("approve", _("承認")), ("reject", _("却下"))])

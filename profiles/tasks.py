@@ -1,27 +1,20 @@
 """Celery tasks of the profiles app: each takes an id and calls one service.
 
-`run_import_job(job_id)`: the background CSV import of a confirmed upload. `acks_late` so a job
-is not lost when a worker dies mid-import (its transaction rolls back; the redelivery runs it
-again); a redelivery of a finished job does nothing (see profiles.services.imports.jobs).
-Only errors that can pass (database connection) are retried.
+`run_import_job(job_id)`: the background CSV import of a confirmed upload. A job is not lost
+when a worker dies mid-import (its transaction rolls back; the message stays in the broker and
+is delivered again); a redelivery of a finished job, or of a job that vanished, does nothing
+(see profiles.services.imports.jobs). Options (acks_late, reject_on_worker_lost, limits,
+retries of errors that can pass): `outbox.options.task_options`.
 """
 
 from __future__ import annotations
 
 from celery import shared_task
-from django.db import InterfaceError, OperationalError
+
+from outbox.options import task_options
 
 
-@shared_task(
-    acks_late=True,
-    reject_on_worker_lost=True,
-    autoretry_for=(OperationalError, InterfaceError),
-    retry_backoff=2,
-    retry_backoff_max=60,
-    max_retries=5,
-    soft_time_limit=540,
-    time_limit=600,
-)
+@shared_task(**task_options("profiles.tasks.run_import_job"))
 def run_import_job(job_id: int) -> str:
     from profiles.services.imports.jobs import import_job_run
 
@@ -29,7 +22,7 @@ def run_import_job(job_id: int) -> str:
     return job.status if job is not None else "missing"
 
 
-@shared_task(acks_late=True, soft_time_limit=120, time_limit=150)
+@shared_task(**task_options("profiles.tasks.sweep_import_jobs"))
 def sweep_import_jobs() -> dict:
     """Periodic (beat): fail jobs a lost worker left running, re-enqueue lost pending ones."""
     from profiles.services.imports.jobs import import_jobs_sweep
@@ -37,19 +30,12 @@ def sweep_import_jobs() -> dict:
     return import_jobs_sweep()
 
 
-MAIL_RETRY = {
-    "acks_late": True,
-    "reject_on_worker_lost": True,
-    "autoretry_for": (OperationalError, InterfaceError, OSError),
-    "retry_backoff": 5,
-    "retry_backoff_max": 600,
-    "max_retries": 8,
-    "soft_time_limit": 60,
-    "time_limit": 90,
-}
+# E-mails also retry SMTP failures (OSError: connection refused, timeouts, SMTPException).
+def _mail_options(name: str) -> dict:
+    return task_options(name, retry_on=(OSError,)) | {"retry_backoff": 5, "max_retries": 8}
 
 
-@shared_task(**MAIL_RETRY)
+@shared_task(**_mail_options("profiles.tasks.send_invitation_email"))
 def send_invitation_email(invitation_id: int) -> bool:
     """The invitation e-mail (SMTP errors are OSErrors: retried with backoff)."""
     from profiles.services.accounts import invitation_email_send
@@ -57,7 +43,7 @@ def send_invitation_email(invitation_id: int) -> bool:
     return invitation_email_send(invitation_id=invitation_id)
 
 
-@shared_task(**MAIL_RETRY)
+@shared_task(**_mail_options("profiles.tasks.send_password_reset_email"))
 def send_password_reset_email(user_id: int) -> bool:
     from profiles.services.accounts import password_reset_email_send
 

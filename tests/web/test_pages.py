@@ -765,7 +765,7 @@ def test_every_page_in_english_shows_no_japanese_of_its_own(client):
             "partner_search",
         ],
         make_user(org=investor.organization): ["dashboard", "investor_thesis", "deal_flow"],
-        make_admin(): ["console_queue", "console_quality", "console_orgs"],
+        make_admin(): ["console_queue", "console_quality", "console_orgs", "console_health"],
     }
     found: dict[str, list[str]] = {}
     for user, names in pages.items():

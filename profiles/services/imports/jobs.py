@@ -30,7 +30,7 @@ from django.db import InterfaceError, OperationalError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from outbox.dispatch import task_named
+from outbox.dispatch import enqueue
 from profiles import access
 from profiles.models import ImportJob, Organization
 
@@ -69,18 +69,16 @@ def _decode(content: bytes | str) -> str:
 
 
 def _enqueue(job_id: int) -> None:
-    try:
-        task_named("profiles.tasks.run_import_job").delay(job_id)
-    except Exception:  # the broker is down: say so on the job instead of a page that waits
-        logger.exception("could not enqueue import job %s", job_id)
-        _finish_failed(job_id, _("バックグラウンド処理を開始できませんでした。"))
+    # An outbox row in the caller's transaction: the job and the request to run it commit
+    # together, and a broker outage only delays the run (outbox/relay.py).
+    enqueue("profiles.tasks.run_import_job", job_id)
 
 
 @transaction.atomic
 def import_job_create(
     *, org: Organization, by, kind: str, content: bytes | str, file_name: str = ""
 ) -> ImportJob:
-    """Store the file on a new pending job and enqueue its run once this transaction commits."""
+    """Store the file on a new pending job and enqueue its run with it (one transaction)."""
     access.require_member(org=org, by=by)
     if kind not in SERVICES:
         raise ValidationError({"kind": [_("不明な値です: %(values)s") % {"values": kind}]})
@@ -93,7 +91,7 @@ def import_job_create(
         content=text,
         total_rows=csv_count_rows(text),
     )
-    transaction.on_commit(lambda: _enqueue(job.id))
+    _enqueue(job.id)
     return job
 
 
