@@ -340,6 +340,33 @@ class CsvUploadForm(forms.Form):
         return raw
 
 
+RESEARCHMAP_MAX_BYTES = 20 * 1024 * 1024
+
+
+class ResearchmapUploadForm(forms.Form):
+    """A researchmap export: JSON (one researcher or many) or JSON Lines. The content itself
+    (UTF-8, JSON, researchmap V2) is checked by the import service."""
+
+    file = forms.FileField(
+        label=_("researchmap のデータ (JSON / JSON Lines)"),
+        help_text=_(
+            "機関管理者が researchmap から書き出した JSON または JSON Lines (1行に1人)。"
+            "20 MB まで。"
+        ),
+    )
+
+    def clean_file(self):
+        f = self.cleaned_data["file"]
+        if f.size > RESEARCHMAP_MAX_BYTES:
+            raise ValidationError(_("ファイルが大きすぎます (20 MB まで)。"))
+        name = (f.name or "").lower()
+        if not name.endswith((".json", ".jsonl", ".ndjson", ".txt")):
+            raise ValidationError(
+                _("JSON (.json) または JSON Lines (.jsonl) のファイルを選んでください。")
+            )
+        return f.read()
+
+
 class NeedForm(CleanTextMixin, forms.Form):
     title = forms.CharField(label=_("タイトル"), max_length=300)
     description = forms.CharField(
