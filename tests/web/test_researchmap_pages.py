@@ -243,3 +243,19 @@ def test_the_api_checks_researchmap_ids_and_gives_the_links(uni, uni_user, api_c
     assert data["researchers"][0]["jglobal_url"].endswith("JGLOBAL_ID=200901000000000001")
     assert data["patents"][0]["application_url"].endswith("/JP-2020-000123/10/ja")
     assert data["patents"][0]["registration_url"].endswith("/JP-6000123/15/ja")
+
+
+def test_the_admin_links_the_ids_and_lists_the_imports(
+    client, uni, uni_user, django_capture_on_commit_callbacks
+):
+    from tests.factories import make_admin
+
+    imp = _imported(client, uni, uni_user, django_capture_on_commit_callbacks)
+    family = seed_of(uni, "industrial_property_rights", "50010001")
+    client.force_login(make_admin())
+    html = client.get(reverse("admin:profiles_seed_change", args=[family.pk])).content.decode()
+    assert 'href="https://researchmap.jp/tanaka-kenji"' in html
+    assert 'href="https://www.j-platpat.inpit.go.jp/c1800/PU/JP-2019-123456/10/ja"' in html
+    assert client.get(reverse("admin:profiles_researchmapimport_changelist")).status_code == 200
+    page = client.get(reverse("admin:profiles_researchmapimport_change", args=[imp.pk]))
+    assert page.status_code == 200 and "content" not in page.context["adminform"].form.fields
