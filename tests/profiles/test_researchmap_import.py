@@ -309,3 +309,72 @@ def test_a_second_delivery_of_a_finished_run_does_nothing(uni, uni_user):
     again = researchmap_import_run(import_id=imp.id)
     assert again.attempts == 1 and again.report == report
     assert Seed.objects.filter(organization=uni).count() == 2
+
+
+def test_the_sweep_fails_a_run_a_lost_worker_left_and_requeues_a_lost_pending_one(
+    uni, uni_user, django_capture_on_commit_callbacks
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from profiles.services.imports.researchmap import researchmap_imports_sweep
+
+    long_ago = timezone.now() - timedelta(hours=1)
+    stuck = ResearchmapImport.objects.create(
+        organization=uni, source="file", content="{}", status="running"
+    )
+    ResearchmapImport.objects.filter(pk=stuck.pk).update(started_at=long_ago)
+    lost = researchmap_import_create(
+        org=uni,
+        by=uni_user,
+        source=ResearchmapImport.Source.FILE,
+        content=fixture_text("suzuki_ja_only.json"),
+        run_in_background=False,
+    )
+    ResearchmapImport.objects.filter(pk=lost.pk).update(created_at=long_ago)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert researchmap_imports_sweep() == {"researchmap_failed": 1, "researchmap_requeued": 1}
+    stuck.refresh_from_db()
+    lost.refresh_from_db()
+    assert stuck.status == "failed" and stuck.content == "" and stuck.error
+    assert lost.status == "done"  # the requeued run ran (in-process here)
+    assert Seed.objects.filter(organization=uni).count() == 2
+
+
+# --- on a real worker (Redis broker), like production ------------------------------------------
+
+from tests.profiles.test_import_jobs import BROKER, _wait_for, celery_worker  # noqa: E402, F401
+
+
+@pytest.mark.worker
+@pytest.mark.skipif(not BROKER, reason="SANGAKU_TEST_BROKER_URL is not set (no Redis broker)")
+@pytest.mark.django_db(transaction=True)
+def test_a_worker_runs_an_uploaded_import_once_even_when_delivered_twice(celery_worker):  # noqa: F811
+    from profiles.tasks import run_researchmap_import
+
+    org = make_org(kind=OrgKind.UNIVERSITY)
+    user = make_user(org=org)
+    imp = researchmap_import_create(
+        org=org,
+        by=user,
+        source=ResearchmapImport.Source.FILE,
+        content=fixture_text("export.jsonl"),
+    )  # sent to the worker on commit
+    assert _wait_for(lambda: ResearchmapImport.objects.get(pk=imp.pk).is_finished)
+    imp.refresh_from_db()
+    assert imp.status == "done" and imp.attempts == 1
+    assert Seed.objects.filter(organization=org).count() == 5
+    run_researchmap_import.delay(imp.id)  # a duplicate delivery
+    later = researchmap_import_create(
+        org=org,
+        by=user,
+        source=ResearchmapImport.Source.FILE,
+        content=fixture_text("suzuki_ja_only.json"),
+    )
+    # The solo worker takes tasks in order: once the later run is done, the duplicate ran.
+    assert _wait_for(lambda: ResearchmapImport.objects.get(pk=later.pk).is_finished)
+    imp.refresh_from_db()
+    assert imp.attempts == 1
+    assert Seed.objects.filter(organization=org).count() == 5
+    assert ResearchmapImport.objects.get(pk=later.pk).report["counts"]["unchanged"] == 2
