@@ -14,7 +14,7 @@ from profiles.choices import PublicationStatus
 from profiles.models import ImportedSeed, Organization
 from profiles.services import catalog as svc
 
-from .run import MERGED_FIELDS
+from .importer import MERGED_FIELDS
 
 
 def _locked(imported: ImportedSeed) -> ImportedSeed:
