@@ -195,7 +195,7 @@ class Importer:
                 organization=self.org,
                 achievement_type=group[0].achievement.type,
                 achievement_id__in=[m.achievement.id for m in group],
-            ).select_related("imported_seed")
+            ).select_related("imported_seed__seed")
         }
         parts: dict[int | None, list] = {}
         seeds: dict[int, ImportedSeed] = {}
@@ -212,7 +212,7 @@ class Importer:
             imported = seeds.get(key) if key is not None else None
             try:
                 with transaction.atomic():
-                    self._write(kind, imported, members, build)
+                    self._write(kind, imported, members, build, keyed)
             except ItemError as exc:
                 self.item_problem(members[0].achievement, exc)
             except ValidationError as exc:
@@ -223,16 +223,18 @@ class Importer:
                 )
                 self.item_problem(members[0].achievement, ItemError("", "; ".join(messages)))
 
-    def _write(self, kind: str, imported: ImportedSeed | None, members: list, build) -> None:
+    def _write(
+        self, kind: str, imported: ImportedSeed | None, members: list, build, keyed: dict
+    ) -> None:
         lead = members[0]
-        lang = "ja" if lead.title.ja else "en"
+        lang = "en" if (lead.title.en and not lead.title.ja) else "ja"
         people = []
         for m in members:
             record = self.researchers[m.achievement.permalink]
             if record not in people:
                 people.append(record)
         if imported is not None and imported.is_discarded:
-            self._keys(imported, members)
+            self._keys(imported, members, keyed)
             for m in members:
                 self.skipped.append(
                     skipped(
@@ -273,7 +275,7 @@ class Importer:
                 if changed
                 else ResearchmapImportSeed.Action.UNCHANGED
             )
-        self._keys(imported, members)
+        self._keys(imported, members, keyed)
         ResearchmapImportSeed.objects.create(
             run=self.imp, imported_seed=imported, action=action, changed=changed, held=held
         )
@@ -281,10 +283,14 @@ class Importer:
 
     def _merge(self, imported: ImportedSeed, data: dict) -> tuple[list[str], list[str]]:
         """Three-way merge of the new researchmap values into the seed (see the module)."""
-        seed = Seed.objects.select_for_update().get(pk=imported.seed_id)
-        current = seed_values(seed)
         base = dict(imported.imported or {})
         pending = dict(imported.pending or {})
+        if all(data[name] == base.get(name) for name in MERGED_FIELDS):
+            # researchmap changed nothing since the last import: nothing to compare or write.
+            imported.pending = {}
+            return [], []
+        seed = Seed.objects.select_for_update().get(pk=imported.seed_id)
+        current = seed_values(seed)
         draft = seed.status == PublicationStatus.DRAFT
         apply: dict = {}
         changed: list[str] = []
@@ -311,9 +317,14 @@ class Importer:
         imported.pending = pending
         return changed, held
 
-    def _keys(self, imported: ImportedSeed, members: list) -> None:
+    def _keys(self, imported: ImportedSeed, members: list, keyed: dict) -> None:
+        """Point every member's achievement key at `imported` (those already there are left
+        alone: a re-import of the same data writes no key)."""
         for m in members:
             a = m.achievement
+            known = keyed.get((a.type, a.id))
+            if known is not None and known.pk == imported.pk:
+                continue
             ImportedAchievement.objects.update_or_create(
                 organization=self.org,
                 achievement_type=a.type,
