@@ -192,6 +192,37 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "dashboard"
 LOGOUT_REDIRECT_URL = "landing"
 
+# --- researchmap WebAPI (manage.py import_researchmap --api; docs/researchmap.md) -----------
+# The V2 API's token endpoint is RESEARCHMAP_API_URL/oauth2/token (OAuth 2.0 JWT bearer grant:
+# an RS256 assertion signed with the client's private key, issuer = the client id). Without a
+# client id and a key the API import stops with a message naming these variables; the file
+# import needs none of them.
+RESEARCHMAP_API_URL = (
+    os.environ.get("RESEARCHMAP_API_URL", "") or "https://api.researchmap.jp"
+).rstrip("/")
+if not RESEARCHMAP_API_URL.startswith(("https://", "http://")):
+    raise ImproperlyConfigured(
+        f"RESEARCHMAP_API_URL must start with https:// or http://, got {RESEARCHMAP_API_URL!r}"
+    )
+RESEARCHMAP_CLIENT_ID = os.environ.get("RESEARCHMAP_CLIENT_ID", "").strip()
+RESEARCHMAP_PRIVATE_KEY = os.environ.get("RESEARCHMAP_PRIVATE_KEY", "")
+_researchmap_key_file = os.environ.get("RESEARCHMAP_PRIVATE_KEY_FILE", "")
+if _researchmap_key_file:
+    if RESEARCHMAP_PRIVATE_KEY:
+        raise ImproperlyConfigured(
+            "Set RESEARCHMAP_PRIVATE_KEY or RESEARCHMAP_PRIVATE_KEY_FILE, not both"
+        )
+    try:
+        RESEARCHMAP_PRIVATE_KEY = Path(_researchmap_key_file).read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ImproperlyConfigured(
+            f"RESEARCHMAP_PRIVATE_KEY_FILE cannot be read ({_researchmap_key_file}): {exc}"
+        ) from exc
+RESEARCHMAP_SCOPE = os.environ.get("RESEARCHMAP_SCOPE", "") or "read"
+RESEARCHMAP_TIMEOUT = _env_float("RESEARCHMAP_TIMEOUT", 30.0)
+if RESEARCHMAP_TIMEOUT <= 0:
+    raise ImproperlyConfigured("RESEARCHMAP_TIMEOUT must be more than 0 seconds")
+
 # --- Internationalisation: Japanese first, English available -------------------------------
 LANGUAGE_CODE = "ja"
 LANGUAGES = [("ja", _("日本語")), ("en", _("English"))]
@@ -322,6 +353,7 @@ CELERY_TASK_TIME_LIMITS: dict[str, tuple[int, int]] = {
     "matching.tasks.refresh_stale": (1800, 1900),
     "matching.tasks.learn_weights": (300, 360),
     "profiles.tasks.run_import_job": (540, 600),
+    "profiles.tasks.run_researchmap_import": (540, 600),
     "profiles.tasks.sweep_import_jobs": (120, 150),
     "profiles.tasks.send_invitation_email": (60, 90),
     "profiles.tasks.send_password_reset_email": (60, 90),

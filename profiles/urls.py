@@ -19,6 +19,7 @@ from profiles.views import (
     organizations,
     public,
     readiness,
+    researchmap,
     seeds,
     ventures,
 )
@@ -87,6 +88,19 @@ urlpatterns = [
     path("seeds/", seeds.seed_list, name="seed_list"),
     path("seeds/new/", seeds.seed_create_page, name="seed_create"),
     path("seeds/import/", imports.seed_import, name="seed_import"),
+    path("seeds/researchmap/", researchmap.researchmap_import_page, name="researchmap_import"),
+    path("seeds/researchmap/<int:pk>/", researchmap.researchmap_review, name="researchmap_review"),
+    path("seeds/researchmap/<int:pk>/bulk/", researchmap.researchmap_bulk, name="researchmap_bulk"),
+    path(
+        "seeds/researchmap/<int:pk>/report.csv",
+        researchmap.researchmap_report_csv,
+        name="researchmap_report_csv",
+    ),
+    path(
+        "seeds/researchmap/<int:pk>/seeds/<int:imported_pk>/",
+        researchmap.researchmap_difference,
+        name="researchmap_difference",
+    ),
     path("seeds/<int:pk>/", seeds.seed_edit, name="seed_edit"),
     path("seeds/<int:pk>/<str:action>/", seeds.seed_status, name="seed_status"),
     path("needs/", needs.need_list, name="need_list"),

@@ -181,17 +181,20 @@ def _split(value: str, pattern: re.Pattern = _LIST_SPLIT) -> list[str]:
 
 
 def format_researchers(researchers) -> str:
-    return ";".join(
-        "|".join(
-            [
-                r.name,
-                r.department,
-                r.researchmap_id,
-                "yes" if r.cross_appointment_available else "no",
-            ]
-        )
-        for r in researchers
-    )
+    """`name|department|researchmap_id|yes/no`, with `|name_en|jglobal_id` appended when
+    either is set (so files without them read as before)."""
+    out = []
+    for r in researchers:
+        parts = [
+            r.name,
+            r.department,
+            r.researchmap_id,
+            "yes" if r.cross_appointment_available else "no",
+        ]
+        if r.name_en or r.jglobal_id:
+            parts += [r.name_en, r.jglobal_id]
+        out.append("|".join(parts))
+    return ";".join(out)
 
 
 def format_patents(patents) -> str:
@@ -212,7 +215,7 @@ def _parse_researchers(value: str) -> list[dict]:
     out = []
     for item in _split(value, re.compile(r"[;；\n]")):
         parts = [p.strip() for p in item.split("|")]
-        parts += [""] * (4 - len(parts))
+        parts += [""] * (6 - len(parts))
         out.append(
             _researcher(
                 {
@@ -220,6 +223,8 @@ def _parse_researchers(value: str) -> list[dict]:
                     "department": parts[1],
                     "researchmap_id": parts[2],
                     "cross_appointment_available": parts[3],
+                    "name_en": parts[4],
+                    "jglobal_id": parts[5],
                 }
             )
         )
