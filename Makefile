@@ -10,7 +10,7 @@ STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | 
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/sangaku
 TEST_BROKER_URL ?= redis://127.0.0.1:6379/15
 
-.PHONY: run test venv lint migrate demo worker beat messages benchmark evaluate schemathesis clean
+.PHONY: run test faults venv lint migrate demo worker beat relay messages benchmark evaluate schemathesis clean
 
 venv: $(STAMP)
 
@@ -33,6 +33,12 @@ test: venv
 	DATABASE_URL=$(TEST_DATABASE_URL) SANGAKU_TEST_BROKER_URL=$(TEST_BROKER_URL) \
 		$(PY) -m pytest $(PYTEST_ARGS)
 
+# The fault drill (docs/reliability.md): kill -9 of workers, Redis shutdown nosave, database
+# connections cut; its own Redis and processes, bounded (FAULT_DRILL_TIMEOUT, default 420 s).
+faults: venv
+	bash scripts/ensure_services.sh
+	DATABASE_URL=$(TEST_DATABASE_URL) PY=$(PY) bash scripts/fault_drill.sh $(PYTEST_ARGS)
+
 lint: venv
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
@@ -46,6 +52,9 @@ worker: venv
 
 beat: venv
 	$(VENV)/bin/celery -A config beat --loglevel=info
+
+relay: venv
+	$(PY) manage.py outbox_relay
 
 # Translation catalogues: Japanese source strings, English in locale/<area>/en/LC_MESSAGES.
 messages:

@@ -93,6 +93,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "config.middleware.RequestGuardMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -135,6 +136,13 @@ except Exception as exc:  # dj_database_url raises several types for a bad URL
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 30
+else:
+    # A persistent connection the server cut (restart, pg_terminate_backend) is noticed at the
+    # start of the next request or task and replaced, instead of failing it.
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "connect_timeout", _env_int("DATABASE_CONNECT_TIMEOUT", 5)
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -184,6 +192,37 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "dashboard"
 LOGOUT_REDIRECT_URL = "landing"
 
+# --- researchmap WebAPI (manage.py import_researchmap --api; docs/researchmap.md) -----------
+# The V2 API's token endpoint is RESEARCHMAP_API_URL/oauth2/token (OAuth 2.0 JWT bearer grant:
+# an RS256 assertion signed with the client's private key, issuer = the client id). Without a
+# client id and a key the API import stops with a message naming these variables; the file
+# import needs none of them.
+RESEARCHMAP_API_URL = (
+    os.environ.get("RESEARCHMAP_API_URL", "") or "https://api.researchmap.jp"
+).rstrip("/")
+if not RESEARCHMAP_API_URL.startswith(("https://", "http://")):
+    raise ImproperlyConfigured(
+        f"RESEARCHMAP_API_URL must start with https:// or http://, got {RESEARCHMAP_API_URL!r}"
+    )
+RESEARCHMAP_CLIENT_ID = os.environ.get("RESEARCHMAP_CLIENT_ID", "").strip()
+RESEARCHMAP_PRIVATE_KEY = os.environ.get("RESEARCHMAP_PRIVATE_KEY", "")
+_researchmap_key_file = os.environ.get("RESEARCHMAP_PRIVATE_KEY_FILE", "")
+if _researchmap_key_file:
+    if RESEARCHMAP_PRIVATE_KEY:
+        raise ImproperlyConfigured(
+            "Set RESEARCHMAP_PRIVATE_KEY or RESEARCHMAP_PRIVATE_KEY_FILE, not both"
+        )
+    try:
+        RESEARCHMAP_PRIVATE_KEY = Path(_researchmap_key_file).read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ImproperlyConfigured(
+            f"RESEARCHMAP_PRIVATE_KEY_FILE cannot be read ({_researchmap_key_file}): {exc}"
+        ) from exc
+RESEARCHMAP_SCOPE = os.environ.get("RESEARCHMAP_SCOPE", "") or "read"
+RESEARCHMAP_TIMEOUT = _env_float("RESEARCHMAP_TIMEOUT", 30.0)
+if RESEARCHMAP_TIMEOUT <= 0:
+    raise ImproperlyConfigured("RESEARCHMAP_TIMEOUT must be more than 0 seconds")
+
 # --- Internationalisation: Japanese first, English available -------------------------------
 LANGUAGE_CODE = "ja"
 LANGUAGES = [("ja", _("日本語")), ("en", _("English"))]
@@ -213,6 +252,10 @@ STORAGES = {
     },
 }
 
+# JSON bodies nested deeper than this are refused with a 400 (config/middleware.py).
+JSON_MAX_DEPTH = _env_int("JSON_MAX_DEPTH", 32)
+if JSON_MAX_DEPTH < 2:
+    raise ImproperlyConfigured("JSON_MAX_DEPTH must be at least 2")
 # Uploaded CSV files larger than this are refused before parsing.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
@@ -285,39 +328,76 @@ SPECTACULAR_SETTINGS = {
 # --- Celery: a broker URL turns on real workers; without one, tasks run in-process ----------
 REDIS_URL = os.environ.get("REDIS_URL", "")
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "") or REDIS_URL
-CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND", "") or REDIS_URL or None
+# Task results are never read (the outbox records completions): no result backend unless set.
+CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND", "") or None
+CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
-# The cache carries progress that a worker reports while a transaction is still open (CSV import
-# jobs): it must be shared between web and worker processes, so Redis when there is one.
-# Throttle counters must be shared by every web process: Redis when there is one, else a
-# database table (created by a migration), so the throttles also hold on the embedded default.
-THROTTLE_CACHE_TABLE = "sangaku_throttle_cache"
-CACHES = {
-    "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
-        if REDIS_URL
-        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
-    ),
-    "throttle": (
-        {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
-            # A request must not wait on a dead Redis: give up quickly and fail open.
-            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
-        }
-        if REDIS_URL
-        else {
-            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
-            "LOCATION": THROTTLE_CACHE_TABLE,
-        }
-    ),
-}
 CELERY_TASK_EAGER_PROPAGATES = True
+# Work that must not be lost, in the order of Celery's documentation (outbox/options.py): late
+# acknowledgement, requeue when the pool process is killed, one message per process, and per
+# task soft < hard time limit < the broker's visibility timeout.
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# On a broker connection loss a running task cannot be acknowledged any more; Celery can cancel
+# it (its 6.0 default). Every task here is safe to run twice, so it is better to let it finish
+# its work: the copy delivered again later finds nothing left to do.
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = False
+# Seconds (soft, hard) per task; CELERY_TASK_TIME_LIMITS='{"name": [soft, hard]}' overrides.
+CELERY_TASK_TIME_LIMITS: dict[str, tuple[int, int]] = {
+    "matching.tasks.embed_subject": (120, 150),
+    "matching.tasks.refresh_matches_for": (300, 360),
+    "matching.tasks.rebuild_all": (1800, 1900),
+    "matching.tasks.match_all_chunk": (300, 360),
+    "matching.tasks.finish_run": (1800, 1900),
+    "matching.tasks.refresh_stale": (1800, 1900),
+    "matching.tasks.learn_weights": (300, 360),
+    "profiles.tasks.run_import_job": (540, 600),
+    "profiles.tasks.run_researchmap_import": (540, 600),
+    "profiles.tasks.sweep_import_jobs": (120, 150),
+    "profiles.tasks.send_invitation_email": (60, 90),
+    "profiles.tasks.send_password_reset_email": (60, 90),
+    "outbox.tasks.relay": (60, 90),
+}
+_limits_raw = os.environ.get("CELERY_TASK_TIME_LIMITS", "")
+try:
+    _limits_override = json.loads(_limits_raw) if _limits_raw else {}
+    if not isinstance(_limits_override, dict):
+        raise ValueError("not an object")
+    for _task, _pair in _limits_override.items():
+        CELERY_TASK_TIME_LIMITS[_task] = (int(_pair[0]), int(_pair[1]))
+except (ValueError, TypeError, IndexError, KeyError) as exc:
+    raise ImproperlyConfigured(
+        f'CELERY_TASK_TIME_LIMITS must be a JSON object {{"task": [soft, hard]}}: {exc}'
+    ) from exc
+# The defaults of tasks declared without their own limits (Celery's built-in ones).
 CELERY_TASK_SOFT_TIME_LIMIT = _env_int("CELERY_TASK_SOFT_TIME_LIMIT", 600)
 CELERY_TASK_TIME_LIMIT = _env_int("CELERY_TASK_TIME_LIMIT", 660)
+# Redis redelivers a message that no worker acknowledged within this many seconds (a worker
+# killed mid-task); it must exceed every hard time limit, or a slow task would run twice.
+CELERY_VISIBILITY_TIMEOUT = _env_int("CELERY_VISIBILITY_TIMEOUT", 2400)
+for _task, (_soft, _hard) in {
+    "(default)": (CELERY_TASK_SOFT_TIME_LIMIT, CELERY_TASK_TIME_LIMIT),
+    **CELERY_TASK_TIME_LIMITS,
+}.items():
+    if not 0 < _soft < _hard < CELERY_VISIBILITY_TIMEOUT:
+        raise ImproperlyConfigured(
+            f"{_task}: soft time limit {_soft} < hard time limit {_hard} < "
+            f"CELERY_VISIBILITY_TIMEOUT {CELERY_VISIBILITY_TIMEOUT} does not hold "
+            "(CELERY_TASK_TIME_LIMITS, CELERY_VISIBILITY_TIMEOUT)"
+        )
+# Requests never wait on a dead broker: connect within this many seconds, once (outbox/broker.py).
+CELERY_BROKER_CONNECTION_TIMEOUT = _env_float("CELERY_BROKER_CONNECTION_TIMEOUT", 0.5)
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": CELERY_VISIBILITY_TIMEOUT,
+    "socket_connect_timeout": CELERY_BROKER_CONNECTION_TIMEOUT,
+    # A broker that vanishes without closing the connection must not hang a publish forever.
+    "socket_timeout": _env_float("CELERY_BROKER_SOCKET_TIMEOUT", 5.0),
+    # How often a worker looks for messages whose visibility timeout passed (kombu ≥ 5.7).
+    "unacked_restore_interval": _env_int("CELERY_UNACKED_RESTORE_SECONDS", 10),
+    "unacked_restore_throttle": 1,
+}
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     "refresh-stale-matches": {
@@ -332,6 +412,67 @@ CELERY_BEAT_SCHEDULE = {
         "task": "matching.tasks.learn_weights",
         "schedule": 24 * 60 * 60.0,
     },
+    # A backstop for the relay loop (`manage.py outbox_relay`), which normally sends first.
+    "outbox-relay": {
+        "task": "outbox.tasks.relay",
+        "schedule": _env_float("OUTBOX_BEAT_RELAY_SECONDS", 30.0),
+    },
+}
+
+# --- Outbox (outbox/): task requests stored with the change, sent by the relay ----------------
+# Seconds between passes of the relay loop; rows per pass.
+OUTBOX_RELAY_INTERVAL = _env_float("OUTBOX_RELAY_INTERVAL", 1.0)
+OUTBOX_RELAY_BATCH = _env_int("OUTBOX_RELAY_BATCH", 500)
+# Rows a committing request hands to the broker itself (the relay sends the rest).
+OUTBOX_SEND_ON_COMMIT = _env_int("OUTBOX_SEND_ON_COMMIT", 100)
+# After the broker failed once, a process leaves sending to the relay for this long.
+OUTBOX_BREAKER_SECONDS = _env_float("OUTBOX_BREAKER_SECONDS", 10.0)
+OUTBOX_KEEP_DAYS = _env_int("OUTBOX_KEEP_DAYS", 7)
+# Workers, beat and the relay write a heartbeat this often; the readiness probe counts one as
+# alive for three intervals.
+WORKER_HEARTBEAT_SECONDS = _env_float("WORKER_HEARTBEAT_SECONDS", 10.0)
+
+# --- Health (config/health.py): when /readyz answers 503 -------------------------------------
+# The oldest outbox row not yet accepted by the broker, and the oldest catalogue change not
+# yet embedded, may be this old before the service counts as unable to do its job.
+HEALTH_MAX_BACKLOG_AGE_SECONDS = _env_float("HEALTH_MAX_BACKLOG_AGE_SECONDS", 600.0)
+for _name in ("OUTBOX_RELAY_INTERVAL", "OUTBOX_BREAKER_SECONDS", "HEALTH_MAX_BACKLOG_AGE_SECONDS"):
+    if globals()[_name] <= 0:
+        raise ImproperlyConfigured(f"{_name} must be positive")
+for _name in ("OUTBOX_RELAY_BATCH", "OUTBOX_SEND_ON_COMMIT", "OUTBOX_KEEP_DAYS"):
+    if globals()[_name] < 1:
+        raise ImproperlyConfigured(f"{_name} must be at least 1")
+
+# --- Cache: shared between web and workers (Redis when there is one), never a 500 ----------
+# The cache carries progress that a worker reports while a transaction is still open (CSV import
+# jobs) and the API throttles' counters. config/cache.py: with Redis down it answers from a
+# per-process memory cache (throttles keep counting per process) and tries Redis again after
+# CACHE_REDIS_RETRY_SECONDS; every Redis call gives up after CACHE_REDIS_TIMEOUT seconds.
+CACHE_REDIS_TIMEOUT = _env_float("CACHE_REDIS_TIMEOUT", 0.25)
+CACHE_REDIS_RETRY_SECONDS = _env_float("CACHE_REDIS_RETRY_SECONDS", 5.0)
+_REDIS_CACHE = {
+    "BACKEND": "config.cache.FallbackRedisCache",
+    "LOCATION": REDIS_URL,
+    "OPTIONS": {
+        "socket_connect_timeout": CACHE_REDIS_TIMEOUT,
+        "socket_timeout": CACHE_REDIS_TIMEOUT,
+    },
+}
+# Throttle counters must be shared by every web process: Redis when there is one, else a
+# database table (created by a migration), so the throttles also hold on the embedded default.
+THROTTLE_CACHE_TABLE = "sangaku_throttle_cache"
+CACHES = {
+    "default": (
+        _REDIS_CACHE if REDIS_URL else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    ),
+    "throttle": (
+        _REDIS_CACHE
+        if REDIS_URL
+        else {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": THROTTLE_CACHE_TABLE,
+        }
+    ),
 }
 
 # --- Matching: the embedder and the scoring weights ------------------------------------------
@@ -356,6 +497,13 @@ MATCHING_INCREMENTAL_NEEDS = _env_int("MATCHING_INCREMENTAL_NEEDS", 200)
 # The stale sweep starts one chunked rebuild instead of incremental refreshes above this many
 # changed seeds and needs (a bulk import).
 MATCHING_SWEEP_REBUILD_ABOVE = _env_int("MATCHING_SWEEP_REBUILD_ABOVE", 50)
+# A rebuild with no sign of life (a step started or finished, an embedding batch, a chunk) for
+# this many seconds is resumed from its phase by the stale sweep; one resumed more than
+# MATCHING_RUN_MAX_RESUMES times fails with a message instead.
+MATCHING_RUN_STALL_SECONDS = _env_float("MATCHING_RUN_STALL_SECONDS", 600.0)
+MATCHING_RUN_MAX_RESUMES = _env_int("MATCHING_RUN_MAX_RESUMES", 10)
+if MATCHING_RUN_STALL_SECONDS <= 0:
+    raise ImproperlyConfigured("MATCHING_RUN_STALL_SECONDS must be positive")
 MATCHING_EXPOSURE_FAIR_SHARE = _env_float("MATCHING_EXPOSURE_FAIR_SHARE", 2.0)
 MATCHING_EXPOSURE_PENALTY = _env_float("MATCHING_EXPOSURE_PENALTY", 0.5)
 # Weights learned from coordinator-confirmed feedback replace the defaults only when asked.
@@ -391,6 +539,7 @@ for _name in (
     "MATCHING_PARTNERS_PER_COMPANY",
     "MATCHING_INVESTORS_PER_VENTURE",
     "MATCHING_INCREMENTAL_NEEDS",
+    "MATCHING_RUN_MAX_RESUMES",
 ):
     if globals()[_name] < 1:
         raise ImproperlyConfigured(f"{_name} must be at least 1")
@@ -410,7 +559,14 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"one_line_client_errors": {"()": "config.logs.OneLineClientErrors"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["one_line_client_errors"],
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},

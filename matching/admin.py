@@ -270,8 +270,19 @@ class RelevanceCalibrationAdmin(ReadOnlyComputedAdmin):
 
 @admin.register(MatchRun)
 class MatchRunAdmin(ReadOnlyComputedAdmin):
-    list_display = ["id", "kind", "status", "progress", "model_id", "created_at", "finished_at"]
-    list_filter = ["kind", "status"]
+    list_display = [
+        "id",
+        "kind",
+        "status",
+        "phase",
+        "progress",
+        "resumes",
+        "model_id",
+        "created_at",
+        "progress_at",
+        "finished_at",
+    ]
+    list_filter = ["kind", "status", "phase"]
     search_fields = ["model_id", "error"]
 
 

@@ -208,6 +208,7 @@ def introduction_for(*, user, proposal: Proposal) -> dict:
                     "name": r.name,
                     "department": r.department,
                     "researchmap_id": r.researchmap_id,
+                    "jglobal_id": r.jglobal_id,
                     "cross_appointment_available": r.cross_appointment_available,
                 }
                 for r in seed.researchers.all()

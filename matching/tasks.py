@@ -4,47 +4,35 @@
   `catalog_row_changed` signal, connected in matching/receivers.py); embeds it if its text or
   the model changed, then enqueues `refresh_matches_for`.
 - `refresh_matches_for(kind, id)`: the incremental refresh of what depends on that row.
-- `rebuild_all(run_id)`: embeds everything stale and fans the needs out in chunks
-  (`match_all_chunk`); the chunk that completes the run computes proposals, partnerships and
-  investor matches. Progress is MatchRun.done_chunks / total_chunks.
+- The full rebuild, a state machine (matching/services/refresh/runs.py): `rebuild_all(run_id)`
+  embeds everything stale, records the chunks of needs and sends them; `match_all_chunk(run_id,
+  number)` scores one chunk; the chunk that leaves none undone sends `finish_run(run_id)`, which
+  computes proposals, partnerships and investor matches. Any step may be delivered twice, and
+  the stale sweep resumes a run that fell silent.
 - `refresh_stale()`: the periodic sweep (CELERY_BEAT_SCHEDULE).
 - `learn_weights()`: refit the scoring weights from admin-confirmed feedback.
 
-Retries: only errors that can pass (database or broker connection), with exponential backoff
-and a cap. The embedder is loaded once per worker process (worker_process_init), never per
-task. Without a broker (CELERY_TASK_ALWAYS_EAGER) the same tasks run in-process.
+Every task is declared with `outbox.options.task_options` (acks_late, reject_on_worker_lost,
+soft < hard time limit < visibility timeout, retries of errors that can pass). A row that
+vanished while a refresh used it (a seed deleted mid-scoring fails the commit with an
+IntegrityError) makes the service read the rows again (`with_fresh_rows`); should that keep
+failing, Celery retries the task later. The embedder is
+loaded once per worker process (worker_process_init), never per task. Without a broker
+(CELERY_TASK_ALWAYS_EAGER) the same tasks run in-process.
 """
 
 from __future__ import annotations
 
 import logging
 
-from celery import group, shared_task
+from celery import shared_task
 from celery.signals import worker_process_init
-from django.db import InterfaceError, OperationalError, transaction
-from kombu.exceptions import OperationalError as KombuOperationalError
-from redis.exceptions import ConnectionError as RedisConnectionError
-from redis.exceptions import TimeoutError as RedisTimeoutError
+from django.db import IntegrityError
+
+from outbox.dispatch import enqueue
+from outbox.options import TRANSIENT, task_options
 
 logger = logging.getLogger(__name__)
-
-TRANSIENT = (
-    OperationalError,
-    InterfaceError,
-    KombuOperationalError,
-    RedisConnectionError,
-    RedisTimeoutError,
-    ConnectionError,
-    TimeoutError,
-)
-COMMON = {
-    "acks_late": True,
-    "autoretry_for": TRANSIENT,
-    "retry_backoff": 2,
-    "retry_backoff_max": 120,
-    "retry_jitter": True,
-    "max_retries": 5,
-}
 
 
 @worker_process_init.connect
@@ -58,66 +46,73 @@ def _load_model(**_kwargs) -> None:
         logger.exception("could not load the embedder at worker start")
 
 
-@shared_task(soft_time_limit=120, time_limit=150, **COMMON)
+@shared_task(**task_options("matching.tasks.embed_subject", retry_on=(IntegrityError,)))
 def embed_subject(kind: str, object_id: int) -> bool:
     from matching.services.refresh import subject_embed
 
     changed = subject_embed(kind=kind, object_id=object_id)
     # Refresh even when nothing changed: an archive or a capacity change alters matches
     # without changing the embedded text.
-    transaction.on_commit(lambda: refresh_matches_for.delay(kind, object_id))
+    enqueue("matching.tasks.refresh_matches_for", kind, object_id)
     return changed
 
 
-@shared_task(soft_time_limit=300, time_limit=360, **COMMON)
+@shared_task(**task_options("matching.tasks.refresh_matches_for", retry_on=(IntegrityError,)))
 def refresh_matches_for(kind: str, object_id: int) -> dict:
     from matching.services.refresh import subject_refresh
 
     return subject_refresh(kind=kind, object_id=object_id)
 
 
-@shared_task(soft_time_limit=1800, time_limit=1900, **COMMON)
-def rebuild_all(run_id: int) -> int:
-    from matching.models import MatchRun
-    from matching.services.refresh import match_run_fail, match_run_start
-
-    run = MatchRun.objects.get(pk=run_id)
-    started = run.status == MatchRun.Status.RUNNING and run.total_chunks > 0
-    if started or run.status in (MatchRun.Status.DONE, MatchRun.Status.FAILED):
-        return 0  # a duplicate delivery: the chunks are already out, or the run ended
-    try:
-        chunks = match_run_start(run=run)
-    except TRANSIENT:
-        raise
-    except Exception as exc:
-        match_run_fail(run_id=run_id, error=f"{type(exc).__name__}: {exc}")
-        raise
-    group(match_all_chunk.s(run_id, chunk) for chunk in chunks).apply_async()
-    return len(chunks)
-
-
-@shared_task(soft_time_limit=900, time_limit=960, **COMMON)
-def match_all_chunk(run_id: int, need_ids: list[int]) -> bool:
-    from matching.services.refresh import match_run_chunk, match_run_fail
+def _fail_run_on_bug(run_id: int, step):
+    """Run one step; a bug (not a passing error, which Celery retries) fails the run with its
+    message instead of leaving it running."""
+    from matching.services.refresh import match_run_fail
 
     try:
-        return match_run_chunk(run_id=run_id, need_ids=list(need_ids))
-    except TRANSIENT:
+        return step()
+    except (*TRANSIENT, IntegrityError):
         raise  # retried by Celery
     except Exception as exc:
-        # A bug, not a hiccup: show it on the run instead of leaving it "running" forever.
         match_run_fail(run_id=run_id, error=f"{type(exc).__name__}: {exc}")
         raise
 
 
-@shared_task(soft_time_limit=1800, time_limit=1900, **COMMON)
+@shared_task(**task_options("matching.tasks.rebuild_all", retry_on=(IntegrityError,)))
+def rebuild_all(run_id: int) -> int:
+    from matching.services.refresh import match_run_start
+
+    return len(_fail_run_on_bug(run_id, lambda: match_run_start(run_id=run_id)))
+
+
+@shared_task(**task_options("matching.tasks.match_all_chunk", retry_on=(IntegrityError,)))
+def match_all_chunk(run_id: int, number: int) -> bool:
+    from matching.services.refresh import match_run_chunk
+
+    if not isinstance(number, int):
+        # A message of the former format (a list of need ids): the run is resumed by the
+        # sweep from its recorded chunks.
+        logger.warning("match run %s: chunk message of an older format ignored", run_id)
+        return False
+    return _fail_run_on_bug(run_id, lambda: match_run_chunk(run_id=run_id, number=number))
+
+
+@shared_task(**task_options("matching.tasks.finish_run", retry_on=(IntegrityError,)))
+def finish_run(run_id: int) -> bool:
+    from matching.services.refresh import match_run_finish
+
+    run = _fail_run_on_bug(run_id, lambda: match_run_finish(run_id=run_id))
+    return run is not None
+
+
+@shared_task(**task_options("matching.tasks.refresh_stale"))
 def refresh_stale() -> dict:
     from matching.services.refresh import stale_refresh
 
     return stale_refresh()
 
 
-@shared_task(soft_time_limit=300, time_limit=360, **COMMON)
+@shared_task(**task_options("matching.tasks.learn_weights"))
 def learn_weights() -> dict | None:
     from matching.services.evaluation import weights_learn
 

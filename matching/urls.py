@@ -132,4 +132,5 @@ urlpatterns = [
     path("console/quality/", console.console_quality, name="console_quality"),
     path("console/uncovered/", coverage.console_uncovered, name="console_uncovered"),
     path("console/rebuild/", console.console_rebuild, name="console_rebuild"),
+    path("console/health/", console.console_health, name="console_health"),
 ]

@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class OutboxConfig(AppConfig):
     name = "outbox"
     verbose_name = _("バックグラウンド処理")
+
+    def ready(self) -> None:
+        from outbox import worker
+
+        worker.connect()

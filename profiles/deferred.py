@@ -61,16 +61,20 @@ def _texts(message: Any, params: Mapping | None = None) -> dict:
 
 
 class Text:
-    """A message to be rendered in the reader's language: a Japanese msgid and its params."""
+    """A message to be rendered in the reader's language: a Japanese msgid and its params. The
+    msgid may also be a lazy translation (`gettext_lazy`, a message another module defines):
+    it is then stored rendered in every language."""
 
     __slots__ = ("msgid", "params")
 
-    def __init__(self, msgid: str, **params: Any) -> None:
+    def __init__(self, msgid: str | Promise, **params: Any) -> None:
         self.msgid = msgid
         self.params = {k: _stored_param(v) for k, v in params.items()}
 
     @property
     def stored(self) -> dict:
+        if isinstance(self.msgid, Promise):
+            return _texts(self.msgid, self.params)
         return {"id": self.msgid, "params": self.params} if self.params else {"id": self.msgid}
 
     def __str__(self) -> str:
@@ -85,7 +89,7 @@ class Text:
         return str(self) == other
 
     def __hash__(self) -> int:
-        return hash(self.msgid)
+        return hash(str(self.msgid))
 
 
 def deferred(msgid: str, **params: Any) -> dict:

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from config.text import MESSAGE as CONTROL_CHARACTERS_MESSAGE
 from config.text import has_control_characters
 from outbox.dispatch import enqueue
+from profiles import links
 from profiles.access import org_of
 from profiles.choices import (
     MAX_YEN,
@@ -244,13 +245,41 @@ class SeedForm(CleanTextMixin, forms.Form):
     )
 
 
+def clean_researchmap_id(value: str) -> str:
+    """A typed researchmap ID: a permalink, or a researchmap profile address reduced to it."""
+    value = links.normalize_researchmap_id(value or "")
+    if value and not links.is_researchmap_id(value):
+        raise ValidationError(links.RESEARCHMAP_ID_MESSAGE % {"value": value})
+    return value
+
+
+def clean_jglobal_id(value: str) -> str:
+    value = links.normalize_jglobal_id(value or "")
+    if value and not links.is_jglobal_id(value):
+        raise ValidationError(links.JGLOBAL_ID_MESSAGE % {"value": value})
+    return value
+
+
 class ResearcherForm(CleanTextMixin, forms.Form):
     name = forms.CharField(label=_("氏名"), max_length=200)
+    name_en = forms.CharField(label=_("氏名 (英語)"), max_length=200, required=False)
     department = forms.CharField(label=_("所属部局"), max_length=200, required=False)
-    researchmap_id = forms.CharField(label=_("researchmap ID"), max_length=100, required=False)
+    researchmap_id = forms.CharField(
+        label=_("researchmap ID"),
+        max_length=100,
+        required=False,
+        help_text=_("パーマリンク (https://researchmap.jp/ の後ろの部分)。ページのアドレスも可。"),
+    )
+    jglobal_id = forms.CharField(label=_("J-GLOBAL ID"), max_length=30, required=False)
     cross_appointment_available = forms.BooleanField(
         label=_("クロスアポイントメント可"), required=False
     )
+
+    def clean_researchmap_id(self) -> str:
+        return clean_researchmap_id(self.cleaned_data.get("researchmap_id", ""))
+
+    def clean_jglobal_id(self) -> str:
+        return clean_jglobal_id(self.cleaned_data.get("jglobal_id", ""))
 
 
 class PatentForm(CleanTextMixin, forms.Form):
@@ -329,6 +358,33 @@ class CatalogUploadForm(forms.Form):
         if b"\x00" in raw:
             raise ValidationError(_("文字コードを UTF-8 にして保存してください。"))
         return raw
+
+
+RESEARCHMAP_MAX_BYTES = 20 * 1024 * 1024
+
+
+class ResearchmapUploadForm(forms.Form):
+    """A researchmap export: JSON (one researcher or many) or JSON Lines. The content itself
+    (UTF-8, JSON, researchmap V2) is checked by the import service."""
+
+    file = forms.FileField(
+        label=_("researchmap のデータ (JSON / JSON Lines)"),
+        help_text=_(
+            "機関管理者が researchmap から書き出した JSON または JSON Lines (1行に1人)。"
+            "20 MB まで。"
+        ),
+    )
+
+    def clean_file(self):
+        f = self.cleaned_data["file"]
+        if f.size > RESEARCHMAP_MAX_BYTES:
+            raise ValidationError(_("ファイルが大きすぎます (20 MB まで)。"))
+        name = (f.name or "").lower()
+        if not name.endswith((".json", ".jsonl", ".ndjson", ".txt")):
+            raise ValidationError(
+                _("JSON (.json) または JSON Lines (.jsonl) のファイルを選んでください。")
+            )
+        return f.read()
 
 
 class NeedForm(CleanTextMixin, forms.Form):
@@ -550,3 +606,10 @@ class EstimateForm(forms.Form):
         if org is not None and org.kind == OrgKind.COMPANY:
             needs = needs_visible_to(user=user).filter(organization=org)
         self.fields["need"].queryset = needs
+
+
+class OrganizationDecisionForm(forms.Form):
+    """A coordinator's approval or rejection of a registered organisation (console)."""
+
+    organization = forms.IntegerField(min_value=1, max_value=2**63 - 1)
+    action = forms.ChoiceField(choices=[("approve", _("承認")), ("reject", _("却下"))])

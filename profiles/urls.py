@@ -20,6 +20,7 @@ from profiles.views import (
     organizations,
     public,
     readiness,
+    researchmap,
     seeds,
     ventures,
 )
@@ -94,6 +95,19 @@ urlpatterns = [
         "seeds/import/template.csv",
         imports.seed_import_template,
         name="seed_import_template",
+    ),
+    path("seeds/researchmap/", researchmap.researchmap_import_page, name="researchmap_import"),
+    path("seeds/researchmap/<int:pk>/", researchmap.researchmap_review, name="researchmap_review"),
+    path("seeds/researchmap/<int:pk>/bulk/", researchmap.researchmap_bulk, name="researchmap_bulk"),
+    path(
+        "seeds/researchmap/<int:pk>/report.csv",
+        researchmap.researchmap_report_csv,
+        name="researchmap_report_csv",
+    ),
+    path(
+        "seeds/researchmap/<int:pk>/seeds/<int:imported_pk>/",
+        researchmap.researchmap_difference,
+        name="researchmap_difference",
     ),
     path("seeds/<int:pk>/", seeds.seed_edit, name="seed_edit"),
     path("seeds/<int:pk>/<str:action>/", seeds.seed_status, name="seed_status"),

@@ -2,8 +2,22 @@
 
 from __future__ import annotations
 
+import os
+import socket
+
 import pytest
 from rest_framework.test import APIClient
+
+
+def pytest_collection_modifyitems(config, items):
+    """The fault drill (`faults`) runs only when asked for by a marker expression naming it
+    (`-m faults`): it takes minutes and kills processes; `.ci/run` runs it as its own step."""
+    if "faults" in (config.getoption("markexpr") or ""):
+        return
+    drill = [item for item in items if item.get_closest_marker("faults")]
+    if drill:
+        config.hook.pytest_deselected(items=drill)
+        items[:] = [item for item in items if not item.get_closest_marker("faults")]
 
 
 @pytest.fixture(autouse=True)
@@ -90,3 +104,92 @@ def smtp_server(settings):
         yield handler
     finally:
         controller.stop()
+
+
+# --- The Celery app pointed at a broker, without a worker (outbox and readiness tests) --------
+
+BROKER = os.environ.get("SANGAKU_TEST_BROKER_URL", "")
+
+
+def dead_broker_url() -> str:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    return f"redis://127.0.0.1:{port}/0"
+
+
+def _point_app_at(settings, url: str):
+    from config.celery import app
+    from outbox import relay
+
+    saved = {"broker_url": app.conf.broker_url, "task_always_eager": app.conf.task_always_eager}
+    app.conf.broker_url = url
+    app.conf.task_always_eager = False
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    app._pool = None
+    app.amqp._producer_pool = None
+    relay.reset_breaker()
+    return app, saved
+
+
+def _restore(app, saved) -> None:
+    from outbox import relay
+
+    app.conf.update(saved)
+    app._pool = None
+    app.amqp._producer_pool = None
+    relay.reset_breaker()
+
+
+@pytest.fixture
+def dead_broker(settings):
+    app, saved = _point_app_at(settings, dead_broker_url())
+    yield app
+    _restore(app, saved)
+
+
+@pytest.fixture
+def redis_broker(settings):
+    if not BROKER:
+        pytest.skip("SANGAKU_TEST_BROKER_URL is not set (no Redis broker)")
+    import redis
+
+    app, saved = _point_app_at(settings, BROKER)
+    from outbox.broker import EPOCH_KEY
+
+    client = redis.Redis.from_url(BROKER)
+    client.delete("celery", EPOCH_KEY)  # leftovers of an earlier run (never FLUSHDB: shared)
+    yield app, client
+    client.delete("celery", EPOCH_KEY)
+    _restore(app, saved)
+
+
+@pytest.fixture
+def silent_server():
+    """The port of a server that accepts connections and never answers (a hung Redis)."""
+    import threading
+
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(16)
+    server.settimeout(0.2)
+    held = []
+    stop = threading.Event()
+
+    def accept_and_say_nothing() -> None:
+        while not stop.is_set():
+            try:
+                held.append(server.accept()[0])
+            except OSError:
+                continue
+
+    thread = threading.Thread(target=accept_and_say_nothing, daemon=True)
+    thread.start()
+    try:
+        yield server.getsockname()[1], held
+    finally:
+        stop.set()
+        thread.join(timeout=5)
+        for conn in held:
+            conn.close()
+        server.close()

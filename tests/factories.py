@@ -189,3 +189,48 @@ def make_topic_world(*, seeds: int = 24) -> dict:
         "unserved": unserved,
         "anonymous": anonymous,
     }
+
+
+TOPICS = [
+    "全固体電池 固体電解質 硫化物 界面抵抗 リチウム",
+    "米粉パン グルテンフリー 食感 澱粉 製パン",
+    "免震 木造住宅 ダンパ 耐震設計 地震",
+    "養殖 ブリ 病原体 迅速診断 LAMP法",
+    "ペロブスカイト 太陽電池 耐久性 封止 発電",
+    "排熱回収 熱電変換 モジュール 工場 省エネ",
+    "創薬 抗体 バイオマーカー 臨床 がん",
+    "農業 ドローン 画像解析 収量予測 水田",
+    "水素 貯蔵 合金 燃料電池 触媒",
+    "ロボット 把持 触覚センサ 物流 自動化",
+    "半導体 パワーデバイス 炭化ケイ素 熱設計",
+    "下水 微生物 水処理 膜分離 再生水",
+]
+
+
+def make_catalog(*, seeds: int = 60, needs: int = 60) -> None:
+    """Universities, companies, seeds and needs over TOPICS, an investor and a venture (ORM
+    rows: no task runs). Similar texts give near-ties, as a real catalogue does."""
+    universities = [make_org(kind=OrgKind.UNIVERSITY) for _ in range(4)]
+    companies = [make_org(kind=OrgKind.COMPANY) for _ in range(3)]
+    for i in range(seeds):
+        topic = TOPICS[i % len(TOPICS)]
+        words = topic.split()
+        make_seed(
+            org=universities[i % len(universities)],
+            title=f"{words[0]}の研究 {i}",
+            summary=f"{topic} {words[(i // len(TOPICS)) % len(words)]} 試料{i}",
+            keywords=words[:2],
+            capacity=2 + i % 3,
+        )
+    for i in range(needs):
+        topic = TOPICS[(i * 7) % len(TOPICS)]
+        words = topic.split()
+        make_need(
+            org=companies[i % len(companies)],
+            title=f"{words[1]}の課題 {i}",
+            description=f"{topic} {words[(i // 3) % len(words)]} 案件{i}",
+            keywords=words[1:3],
+        )
+    venture = make_venture(org=universities[0], summary=TOPICS[0])
+    make_investor(thesis=TOPICS[0] + " に投資する。")
+    venture.seeds.add(*list(universities[0].seeds.all()[:2]))

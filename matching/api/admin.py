@@ -35,13 +35,16 @@ class MatchRunSerializer(api_fields.ModelSerializer):
             "id",
             "kind",
             "status",
+            "phase",
             "model_id",
             "total_chunks",
             "done_chunks",
+            "resumes",
             "progress",
             "error",
             "created_at",
             "started_at",
+            "progress_at",
             "finished_at",
         ]
 

@@ -1,6 +1,7 @@
 """Models of the matcher, one module per area; import them from `matching.models`.
 
-- `vectors`: stored embeddings (with the model identity and content hash) and match runs.
+- `vectors`: stored embeddings (with the model identity and content hash), match runs and
+  their chunks.
 - `results`: what the matcher computed: seed–need scores, proposals, organisation-level
   partnership proposals, investor–venture matches, offline evaluation results.
 - `feedback`: each side's response to a proposal and recorded outcomes (agreements).
@@ -17,13 +18,14 @@ from .results import (
     PartnershipProposal,
     Proposal,
 )
-from .vectors import EmbeddingVector, MatchRun
+from .vectors import EmbeddingVector, MatchRun, MatchRunChunk
 
 __all__ = [
     "EmbeddingVector",
     "EvaluationResult",
     "InvestorMatch",
     "MatchRun",
+    "MatchRunChunk",
     "MatchScore",
     "OrganizationRanking",
     "Outcome",

@@ -1,4 +1,5 @@
-"""Stored embeddings and the record of match runs (for progress bars and the stale sweep)."""
+"""Stored embeddings and the record of match runs (their chunks, progress bars, the stale
+sweep that resumes them)."""
 
 from __future__ import annotations
 
@@ -43,7 +44,15 @@ class EmbeddingVector(models.Model):
 
 
 class MatchRun(models.Model):
-    """A rebuild or incremental refresh, with chunk progress the admin console follows."""
+    """A full rebuild, a state machine whose every step may be delivered twice or resumed.
+
+    pending → running: start (embed what is stale; record the chunks of needs and send them,
+    in one transaction) → score (one task per chunk; a chunk is marked done in the same
+    transaction that, when no chunk is left, moves the run on and sends the finish) → finish
+    (proposals, partnerships, investor matches over everything) → done. `progress_at` is the
+    last sign of life; the stale sweep resumes a run silent for MATCHING_RUN_STALL_SECONDS
+    from its phase (matching/services/refresh/runs.py).
+    """
 
     class Kind(models.TextChoices):
         FULL = "full", _("全件再計算")
@@ -56,17 +65,26 @@ class MatchRun(models.Model):
         DONE = "done", _("完了")
         FAILED = "failed", _("失敗")
 
+    class Phase(models.TextChoices):
+        START = "start", _("準備 (埋め込み)")
+        SCORE = "score", _("スコア計算")
+        FINISH = "finish", _("提案の確定")
+
     kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.FULL)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
+    phase = models.CharField(max_length=16, choices=Phase.choices, default=Phase.START)
     model_id = models.CharField(max_length=200, blank=True)
     total_chunks = models.PositiveIntegerField(default=0)
     done_chunks = models.PositiveIntegerField(default=0)
+    # Times the sweep resumed the run after it fell silent.
+    resumes = models.PositiveIntegerField(default=0)
     error = models.TextField(blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
     )
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
+    progress_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -80,3 +98,21 @@ class MatchRun(models.Model):
         if self.status == self.Status.DONE:
             return 1.0
         return self.done_chunks / self.total_chunks if self.total_chunks else 0.0
+
+
+class MatchRunChunk(models.Model):
+    """One chunk of needs of a run, recorded before it is sent; `done_at` once scored."""
+
+    run = models.ForeignKey(MatchRun, on_delete=models.CASCADE, related_name="chunks")
+    number = models.PositiveIntegerField()
+    need_ids = models.JSONField(default=list)
+    done_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["run", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["run", "number"], name="uniq_match_run_chunk")
+        ]
+
+    def __str__(self) -> str:
+        return f"MatchRun {self.run_id} chunk {self.number}"

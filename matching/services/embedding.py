@@ -95,10 +95,12 @@ def vectors_embed(
     ids: list[int] | None = None,
     embedder: Embedder | None = None,
     return_ids: bool = False,
+    on_batch=None,
 ):
     """Embed the rows of `kind` (all matchable ones, or `ids`) whose vector for the active
     model is missing or stale. Returns how many were (re-)embedded (their ids with
-    `return_ids`). Safe to run twice: the second run finds nothing stale."""
+    `return_ids`). Safe to run twice: the second run finds nothing stale. `on_batch()` is
+    called after each committed batch (a run's sign of life)."""
     embedder = embedder or get_embedder()
     qs = matchable(kind)
     if ids is not None:
@@ -130,11 +132,15 @@ def vectors_embed(
                         "vector": np.asarray(vector, dtype="<f4").tobytes(),
                     },
                 )
+        if on_batch is not None:
+            on_batch()
     return [object_id for object_id, _, _ in stale] if return_ids else len(stale)
 
 
-def vectors_embed_all(*, embedder: Embedder | None = None) -> dict[str, int]:
-    return {kind: vectors_embed(kind=kind, embedder=embedder) for kind in SUBJECTS}
+def vectors_embed_all(*, embedder: Embedder | None = None, on_batch=None) -> dict[str, int]:
+    return {
+        kind: vectors_embed(kind=kind, embedder=embedder, on_batch=on_batch) for kind in SUBJECTS
+    }
 
 
 def vectors_load(
@@ -165,3 +171,36 @@ def stale_count(*, embedder: Embedder | None = None) -> int:
             if existing.get(obj.id) != content_hash(subject_text(obj)):
                 total += 1
     return total
+
+
+def active_model_id() -> str:
+    """The active model's id without loading a model into a process that has none (the web's
+    readiness probe): the loaded embedder's, else that of the newest stored vector."""
+    embedder = _embedders.get((settings.MATCHING_EMBEDDER, settings.MATCHING_MODEL or ""))
+    if embedder is not None:
+        return embedder.model_id
+    newest = EmbeddingVector.objects.order_by("-updated_at").values_list("model_id", flat=True)
+    return newest.first() or ""
+
+
+def embedding_backlog() -> dict:
+    """Matchable rows without a vector of the active model: how many, and since when the oldest
+    of them waits (its last change). One anti-join per kind; no text is hashed."""
+    from django.db.models import Count, Exists, Min, OuterRef
+
+    model_id = active_model_id()
+    missing, oldest = 0, None
+    for kind in SUBJECTS:
+        vector = EmbeddingVector.objects.filter(
+            kind=kind, model_id=model_id, object_id=OuterRef("pk")
+        )
+        row = (
+            matchable(kind)
+            .order_by()
+            .filter(~Exists(vector))
+            .aggregate(n=Count("id"), oldest=Min("updated_at"))
+        )
+        missing += row["n"]
+        if row["oldest"] is not None and (oldest is None or row["oldest"] < oldest):
+            oldest = row["oldest"]
+    return {"model_id": model_id, "missing": missing, "oldest": oldest}

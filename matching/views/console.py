@@ -1,4 +1,5 @@
-"""The coordinator console: review queue, match-quality dashboard, rebuild with progress."""
+"""The coordinator console: review queue, match-quality dashboard, rebuild with progress, and
+the health of the background work (the same report as /readyz)."""
 
 from __future__ import annotations
 
@@ -169,3 +170,30 @@ def console_rebuild(request: HttpRequest) -> HttpResponse:
     run = match_all(sync=False, by=request.user)
     messages.success(request, _("全件再計算を開始しました (#%(id)s)。") % {"id": run.pk})
     return redirect(f"{reverse('console_quality')}?run={run.pk}")
+
+
+@login_required
+def console_health(request: HttpRequest) -> HttpResponse:
+    """What /readyz reports, with the processes by name, the outbox rows that have not finished
+    and the recent rebuilds: where a coordinator sees that background work is stuck."""
+    from config.health import describe, readiness_report
+    from outbox.models import OutboxMessage
+
+    require_coordinator(request)
+    report = readiness_report(detail=True)
+    S = OutboxMessage.Status
+    return render(
+        request,
+        "console/health.html",
+        {
+            "report": report,
+            "texts": describe(report),
+            "checks": report["checks"],
+            "unfinished": OutboxMessage.objects.filter(status__in=[S.PENDING, S.SENT]).order_by(
+                "id"
+            )[:20],
+            "failed": OutboxMessage.objects.filter(status=S.FAILED).order_by("-finished_at")[:10],
+            "runs": MatchRun.objects.order_by("-created_at", "-id")[:5],
+            "nav_active": "console_health",
+        },
+    )

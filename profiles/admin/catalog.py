@@ -9,8 +9,10 @@ approvals go through the same services as the API.
 from __future__ import annotations
 
 from django.contrib import admin, messages
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from profiles import links
 from profiles.models import (
     InvestorProfile,
     Membership,
@@ -111,14 +113,44 @@ class MembershipAdmin(admin.ModelAdmin):
     raw_id_fields = ["user", "organization"]
 
 
+def _link(url: str, text: str):
+    return (
+        format_html('<a href="{}" target="_blank" rel="noopener noreferrer">{}</a>', url, text)
+        if url
+        else "—"
+    )
+
+
 class ResearcherInline(admin.TabularInline):
     model = Researcher
     extra = 0
+    readonly_fields = ["links"]
+
+    @admin.display(description=_("リンク"))
+    def links(self, obj):
+        return format_html(
+            "{} {}",
+            _link(links.researchmap_url(obj.researchmap_id), "researchmap"),
+            _link(links.jglobal_url(obj.jglobal_id), "J-GLOBAL"),
+        )
 
 
 class PatentInline(admin.TabularInline):
     model = Patent
     extra = 0
+    readonly_fields = ["links"]
+
+    @admin.display(description=_("リンク"))
+    def links(self, obj):
+        return format_html(
+            "{} {}",
+            _link(
+                links.jplatpat_application_url(obj.application_number), _("J-PlatPat (出願番号)")
+            ),
+            _link(
+                links.jplatpat_registration_url(obj.registration_number), _("J-PlatPat (登録番号)")
+            ),
+        )
 
 
 class _StatusActions:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.decorators import action
 
 from config import api_fields
+from profiles import links
 from profiles.api.base import (
     CatalogFilter,
     CatalogViewSet,
@@ -26,6 +28,7 @@ from profiles.choices import (
     CollaborationMode,
     Language,
 )
+from profiles.forms import clean_jglobal_id, clean_researchmap_id
 from profiles.models import (
     Patent,
     Researcher,
@@ -48,24 +51,81 @@ class SeedFilter(CatalogFilter):
         return filter_text(queryset, value, ["title", "summary", "keywords", "field"])
 
 
+def _django_to_drf(check):
+    """A form-style check (profiles.forms) as a DRF field validator."""
+
+    def validate(value):
+        try:
+            check(value)
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(exc.messages) from exc
+
+    return validate
+
+
 class ResearcherSerializer(api_fields.ModelSerializer):
     name = api_fields.CharField(max_length=200)
+    name_en = api_fields.CharField(max_length=200, required=False, allow_blank=True)
     department = api_fields.CharField(max_length=200, required=False, allow_blank=True)
-    researchmap_id = api_fields.CharField(max_length=100, required=False, allow_blank=True)
+    researchmap_id = api_fields.CharField(
+        max_length=100,
+        required=False,
+        allow_blank=True,
+        validators=[_django_to_drf(clean_researchmap_id)],
+        help_text=_("researchmap のパーマリンク (3〜20文字の半角英数字と _ - .)"),
+    )
+    jglobal_id = api_fields.CharField(
+        max_length=30,
+        required=False,
+        allow_blank=True,
+        validators=[_django_to_drf(clean_jglobal_id)],
+    )
+    researchmap_url = serializers.SerializerMethodField()
+    jglobal_url = serializers.SerializerMethodField()
 
     class Meta:
         model = Researcher
-        fields = ["name", "department", "researchmap_id", "cross_appointment_available"]
+        fields = [
+            "name",
+            "name_en",
+            "department",
+            "researchmap_id",
+            "jglobal_id",
+            "cross_appointment_available",
+            "researchmap_url",
+            "jglobal_url",
+        ]
+
+    def get_researchmap_url(self, obj) -> str:
+        return links.researchmap_url(obj.researchmap_id)
+
+    def get_jglobal_url(self, obj) -> str:
+        return links.jglobal_url(obj.jglobal_id)
 
 
 class PatentSerializer(api_fields.ModelSerializer):
     application_number = api_fields.CharField(max_length=100, required=False, allow_blank=True)
     registration_number = api_fields.CharField(max_length=100, required=False, allow_blank=True)
     title = api_fields.CharField(max_length=300, required=False, allow_blank=True)
+    application_url = serializers.SerializerMethodField(help_text=_("J-PlatPat (出願番号)"))
+    registration_url = serializers.SerializerMethodField(help_text=_("J-PlatPat (登録番号)"))
 
     class Meta:
         model = Patent
-        fields = ["application_number", "registration_number", "title", "license_available"]
+        fields = [
+            "application_number",
+            "registration_number",
+            "title",
+            "license_available",
+            "application_url",
+            "registration_url",
+        ]
+
+    def get_application_url(self, obj) -> str:
+        return links.jplatpat_application_url(obj.application_number)
+
+    def get_registration_url(self, obj) -> str:
+        return links.jplatpat_registration_url(obj.registration_number)
 
 
 class SeedSerializer(ConfidentialMixin, api_fields.ModelSerializer):

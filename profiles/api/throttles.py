@@ -18,7 +18,9 @@ logger = logging.getLogger(__name__)
 
 
 class _FailOpen:
-    cache = caches["throttle"]
+    @property
+    def cache(self):
+        return caches["throttle"]  # looked up per use: settings (and tests) may change it
 
     def get_rate(self) -> str:
         # Read the rates when used (not when the class was defined), so settings apply.

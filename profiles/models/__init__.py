@@ -5,12 +5,20 @@ from .catalog import InvestorProfile, Need, Patent, Researcher, Seed, Venture
 from .jobs import ImportJob
 from .organizations import Account, Invitation, Membership, Organization
 from .readiness import ReadinessProfile, ReadinessVersion, TrackRecord
+from .researchmap import (
+    ImportedAchievement,
+    ImportedSeed,
+    ResearchmapImport,
+    ResearchmapImportSeed,
+)
 
 __all__ = [
     "Account",
     "ConfidentialRead",
     "Invitation",
     "ImportJob",
+    "ImportedAchievement",
+    "ImportedSeed",
     "InvestorProfile",
     "Membership",
     "Need",
@@ -19,6 +27,8 @@ __all__ = [
     "ReadinessProfile",
     "ReadinessVersion",
     "Researcher",
+    "ResearchmapImport",
+    "ResearchmapImportSeed",
     "Seed",
     "TrackRecord",
     "Venture",

@@ -92,8 +92,11 @@ class Seed(models.Model):
 class Researcher(models.Model):
     seed = models.ForeignKey(Seed, on_delete=models.CASCADE, related_name="researchers")
     name = models.CharField(_("氏名"), max_length=200)
+    name_en = models.CharField(_("氏名 (英語)"), max_length=200, blank=True)
     department = models.CharField(_("所属部局"), max_length=200, blank=True)
+    # The researcher's researchmap permalink (profiles.links: pattern, link).
     researchmap_id = models.CharField(_("researchmap ID"), max_length=100, blank=True)
+    jglobal_id = models.CharField(_("J-GLOBAL ID"), max_length=30, blank=True)
     cross_appointment_available = models.BooleanField(_("クロスアポイントメント可"), default=False)
 
     class Meta:

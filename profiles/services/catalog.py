@@ -21,6 +21,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from profiles import links
 from profiles.access import require_member
 from profiles.choices import (
     ACADEMIC_KINDS,
@@ -78,7 +79,14 @@ INVESTOR_FIELDS = (
     "regions",
 )
 VENTURE_FIELDS = ("name", "summary", "confidential_details", "stage", "seeks")
-RESEARCHER_FIELDS = ("name", "department", "researchmap_id", "cross_appointment_available")
+RESEARCHER_FIELDS = (
+    "name",
+    "name_en",
+    "department",
+    "researchmap_id",
+    "jglobal_id",
+    "cross_appointment_available",
+)
 PATENT_FIELDS = ("application_number", "registration_number", "title", "license_available")
 
 
@@ -177,26 +185,60 @@ def _check_seed(seed: Seed) -> None:
     _full_clean(seed)
 
 
-def replace_researchers(seed: Seed, items: list[dict]) -> bool:
-    """Replace the seed's researchers when they differ; True if anything changed. Every
-    researcher has a name (not only blanks)."""
-    if any(not str(i.get("name") or "").strip() for i in items):
-        raise ValidationError({"researchers": [_("研究者の氏名を入力してください。")]})
-    current = [{f: getattr(r, f) for f in RESEARCHER_FIELDS} for r in seed.researchers.all()]
-    wanted = [
+def _check_researcher_ids(items: list[dict]) -> None:
+    """researchmap IDs are permalinks and J-GLOBAL IDs numbers (the rules: profiles.links)."""
+    for i in items:
+        rm_id = str(i.get("researchmap_id") or "")
+        if rm_id and not links.is_researchmap_id(rm_id):
+            raise ValidationError(
+                {"researchers": [links.RESEARCHMAP_ID_MESSAGE % {"value": rm_id}]}
+            )
+        jg_id = str(i.get("jglobal_id") or "")
+        if jg_id and not links.is_jglobal_id(jg_id):
+            raise ValidationError({"researchers": [links.JGLOBAL_ID_MESSAGE % {"value": jg_id}]})
+
+
+def researcher_rows(items: list[dict]) -> list[dict]:
+    """The stored form of researcher dicts (every field of RESEARCHER_FIELDS, in order)."""
+    return [
         {
             "name": str(i.get("name")).strip(),
-            "department": i.get("department", ""),
-            "researchmap_id": i.get("researchmap_id", ""),
+            "name_en": str(i.get("name_en") or "").strip(),
+            "department": i.get("department", "") or "",
+            "researchmap_id": links.normalize_researchmap_id(str(i.get("researchmap_id") or "")),
+            "jglobal_id": links.normalize_jglobal_id(str(i.get("jglobal_id") or "")),
             "cross_appointment_available": bool(i.get("cross_appointment_available", False)),
         }
         for i in items
     ]
+
+
+def replace_researchers(seed: Seed, items: list[dict]) -> bool:
+    """Replace the seed's researchers when they differ; True if anything changed. Every
+    researcher has a name (not only blanks); IDs follow profiles.links."""
+    if any(not str(i.get("name") or "").strip() for i in items):
+        raise ValidationError({"researchers": [_("研究者の氏名を入力してください。")]})
+    wanted = researcher_rows(items)
+    _check_researcher_ids(wanted)
+    current = [{f: getattr(r, f) for f in RESEARCHER_FIELDS} for r in seed.researchers.all()]
     if current == wanted:
         return False
     seed.researchers.all().delete()
     Researcher.objects.bulk_create([Researcher(seed=seed, **w) for w in wanted])
     return True
+
+
+def patent_rows(items: list[dict]) -> list[dict]:
+    """The stored form of patent dicts (every field of PATENT_FIELDS, in order)."""
+    return [
+        {
+            "application_number": i.get("application_number", "") or "",
+            "registration_number": i.get("registration_number", "") or "",
+            "title": i.get("title", "") or "",
+            "license_available": bool(i.get("license_available", True)),
+        }
+        for i in items
+    ]
 
 
 def replace_patents(seed: Seed, items: list[dict]) -> bool:
@@ -213,15 +255,7 @@ def replace_patents(seed: Seed, items: list[dict]) -> bool:
             {"patents": [_("出願番号・登録番号・名称のいずれかを入力してください。")]}
         )
     current = [{f: getattr(p, f) for f in PATENT_FIELDS} for p in seed.patents.all()]
-    wanted = [
-        {
-            "application_number": i.get("application_number", ""),
-            "registration_number": i.get("registration_number", ""),
-            "title": i.get("title", ""),
-            "license_available": bool(i.get("license_available", True)),
-        }
-        for i in items
-    ]
+    wanted = patent_rows(items)
     if current == wanted:
         return False
     seed.patents.all().delete()

@@ -137,6 +137,8 @@ def seed_record(seed: Seed, *, confidential: str = "") -> dict:
                 "department": r.department,
                 "researchmap_id": r.researchmap_id,
                 "cross_appointment_available": r.cross_appointment_available,
+                **({"name_en": r.name_en} if r.name_en else {}),
+                **({"jglobal_id": r.jglobal_id} if r.jglobal_id else {}),
             }
             for r in seed.researchers.all()
         ],

@@ -13,7 +13,7 @@ from profiles.access import is_manager, require_coordinator, require_org
 from profiles.choices import (
     ApprovalStatus,
 )
-from profiles.forms import OrganizationForm, apply_service_errors
+from profiles.forms import OrganizationDecisionForm, OrganizationForm, apply_service_errors
 from profiles.models import Organization
 from profiles.selectors.catalog import members_of
 from profiles.services.organizations import (
@@ -62,16 +62,16 @@ def console_orgs(request: HttpRequest) -> HttpResponse:
 
     require_coordinator(request)
     if request.method == "POST":
-        org = get_object_or_404(Organization, pk=request.POST.get("organization") or 0)
-        action = request.POST.get("action")
-        if action == "approve":
+        form = OrganizationDecisionForm(request.POST)
+        if not form.is_valid():
+            return HttpResponse(status=400)
+        org = get_object_or_404(Organization, pk=form.cleaned_data["organization"])
+        if form.cleaned_data["action"] == "approve":
             organization_approve(org=org, by=request.user)
             messages.success(request, _("「%(name)s」を承認しました。") % {"name": org.name})
-        elif action == "reject":
+        else:
             organization_reject(org=org, by=request.user)
             messages.success(request, _("「%(name)s」を却下しました。") % {"name": org.name})
-        else:
-            return HttpResponse(status=400)
         return redirect("console_orgs")
     pending = (
         Organization.objects.filter(approval_status=ApprovalStatus.PENDING)

@@ -126,8 +126,10 @@ def _seed_editor(request: HttpRequest, seed: Seed | None) -> HttpResponse:
                 initial=[
                     {
                         "name": r.name,
+                        "name_en": r.name_en,
                         "department": r.department,
                         "researchmap_id": r.researchmap_id,
+                        "jglobal_id": r.jglobal_id,
                         "cross_appointment_available": r.cross_appointment_available,
                     }
                     for r in seed.researchers.all()

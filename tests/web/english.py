@@ -25,8 +25,9 @@ from matching.models import Outcome, PartnershipProposal, Proposal
 from matching.models.results import ProposalStatus
 from matching.services.refresh import match_all
 from profiles.choices import ApprovalStatus, OrgKind
-from profiles.models import ImportJob
+from profiles.models import ImportJob, ResearchmapImport
 from profiles.services.imports.jobs import import_job_create, import_job_run
+from profiles.services.imports.researchmap import researchmap_import_create, researchmap_import_run
 from profiles.services.readiness import readiness_update, track_record_upsert
 from tests.factories import (
     make_admin,
@@ -37,12 +38,16 @@ from tests.factories import (
     make_user,
     make_venture,
 )
+from tests.profiles.researchmap_fixtures import fixture_text
 
 JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uff01-\uff60]+")
 ALLOWED = {"産", "日本語"}
 # Routes that render no page of their own (actions that redirect, files of user content).
 NOT_PAGES = {
     "healthz",
+    "readyz",  # a JSON health probe
+    "researchmap_bulk",  # POST actions that redirect to the review page
+    "researchmap_difference",
     "logout",
     "set_language",
     "seed_status",
@@ -58,6 +63,7 @@ USER_CONTENT_FILES = {
     "seed_export_json",
     "need_export_csv",
     "need_export_json",
+    "researchmap_report_csv",  # researchmap's records and the reasons, checked for a 200 only
 }
 
 
@@ -279,6 +285,16 @@ def build_world() -> dict:
             file_name="good.json",
         )
         import_job_run(job_id=catalog_done.pk)
+    # A researchmap import of an English-speaking researcher (tests/profiles/fixtures).
+    researchmap = researchmap_import_create(
+        org=uni,
+        by=by,
+        source=ResearchmapImport.Source.FILE,
+        content=fixture_text("smith_english.json").encode(),
+        label="smith.json",
+        run_in_background=False,
+    )
+    researchmap_import_run(import_id=researchmap.pk)
     jobs = ImportJob.objects.filter(pk__in=[failed.pk, done.pk])
     assert {j.status for j in jobs} == {"failed", "done"}
     return {
@@ -292,6 +308,7 @@ def build_world() -> dict:
         "partnership": partnership,
         "jobs": [failed, done],
         "catalog_jobs": [catalog_failed, catalog_done],
+        "researchmap": researchmap,
     }
 
 
@@ -345,6 +362,9 @@ def requests(world: dict) -> list[tuple]:
         ("university", "partnership_list", (), "", None),
         ("university", "unmet_needs", (), "", None),
         ("university", "readiness_edit", (), "", None),
+        ("university", "researchmap_import", (), "", None),
+        ("university", "researchmap_review", (world["researchmap"].pk,), "", None),
+        ("university", "researchmap_report_csv", (world["researchmap"].pk,), "", None),
         ("university", "readiness_detail", (uni.pk,), "", None),
         *(("university", "import_job", (job.pk,), "", None) for job in world["jobs"]),
         ("company", "dashboard", (), "", None),
@@ -403,6 +423,7 @@ def requests(world: dict) -> list[tuple]:
         ("coordinator", "console_quality", (), "", None),
         ("coordinator", "console_uncovered", (), "", None),
         ("coordinator", "console_orgs", (), "", None),
+        ("coordinator", "console_health", (), "", None),
         ("coordinator", "console_catalog", (), "", None),
         (
             "coordinator",

@@ -14,8 +14,8 @@ Per-need writes lock the need row, so two deliveries of the same task serialise 
 racing on the unique constraints, and both leave the same rows.
 
 The package: `needs` (seed/organisation rankings and proposals), `partners`, `investors`,
-`runs` (incremental refresh, full rebuild, stale sweep). The seed corpus is in
-`matching.services.corpus`, the weights in `matching.services.weights`.
+`runs` (incremental refresh, the full rebuild as a resumable state machine, stale sweep).
+The seed corpus is in `matching.services.corpus`, the weights in `matching.services.weights`.
 """
 
 from .investors import investor_matches_refresh
@@ -27,6 +27,7 @@ from .runs import (
     match_run_fail,
     match_run_finish,
     match_run_start,
+    match_runs_resume,
     stale_refresh,
     subject_embed,
     subject_refresh,
@@ -39,6 +40,7 @@ __all__ = [
     "match_run_fail",
     "match_run_finish",
     "match_run_start",
+    "match_runs_resume",
     "needs_score",
     "partnerships_refresh",
     "proposals_assign",

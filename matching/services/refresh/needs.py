@@ -174,6 +174,10 @@ def proposals_assign(*, need_ids: list[int] | None = None) -> dict:
         .values_list("seed__organization_id", flat=True)
     ):
         org_load[org_id] += 1
+    # One order for the same candidates, however they were found: the min-cost flow breaks
+    # ties between equally good assignments by edge order, and a rebuild's finish that runs
+    # again (resumed after a crash) finds some of its proposals already written.
+    candidates.sort(key=lambda c: (c.need_id, -c.score, c.seed_id))
     result = assign(
         candidates,
         slots,

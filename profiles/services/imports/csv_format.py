@@ -160,6 +160,9 @@ class Part:
     label: Any  # in words (lazy)
     example: Any  # (lazy)
     boolean: bool = False
+    # Trailing parts a cell may leave out; the export writes them only when one is set, so
+    # files without them read as before.
+    optional: bool = False
 
 
 RESEARCHER_PARTS = (
@@ -167,6 +170,8 @@ RESEARCHER_PARTS = (
     Part("department", _("所属"), _("工学研究科")),
     Part("researchmap_id", _("researchmap ID"), "yamada_taro"),
     Part("cross_appointment_available", _("クロスアポイントメント可 (yes/no)"), "yes", True),
+    Part("name_en", _("英語氏名"), "", optional=True),
+    Part("jglobal_id", _("J-GLOBAL ID"), "", optional=True),
 )
 
 
@@ -183,12 +188,18 @@ MAX_ITEMS = 50
 
 def _format_items(items, parts: tuple[Part, ...]) -> str:
     def cell(item, part: Part) -> str:
-        value = getattr(item, part.name)
+        value = getattr(item, part.name, "")
         if part.boolean:
             return "yes" if value else "no"
         return str(value or "")
 
-    return ";".join("|".join(cell(item, p) for p in parts) for item in items)
+    def item_cell(item) -> str:
+        cells = [cell(item, p) for p in parts]
+        if not any(c for c, p in zip(cells, parts, strict=True) if p.optional):
+            cells = [c for c, p in zip(cells, parts, strict=True) if not p.optional]
+        return "|".join(cells)
+
+    return ";".join(item_cell(item) for item in items)
 
 
 def format_researchers(researchers) -> str:
@@ -243,7 +254,9 @@ class Column:
 
 
 def _items_format(parts: tuple[Part, ...]) -> str:
-    return "|".join(str(p.label) for p in parts)
+    required = "|".join(str(p.label) for p in parts if not p.optional)
+    optional = "|".join(str(p.label) for p in parts if p.optional)
+    return f"{required}[|{optional}]" if optional else required
 
 
 class _ItemsFormat:
@@ -258,7 +271,7 @@ class _ItemsFormat:
             _("「%(parts)s」を1件とし、複数は ; で区切る。例: %(example)s")
             % {
                 "parts": _items_format(self.parts),
-                "example": "|".join(str(p.example) for p in self.parts),
+                "example": "|".join(str(p.example) for p in self.parts if not p.optional),
             }
         )
 
@@ -586,7 +599,7 @@ def column_help(kind: str) -> list[dict]:
 
 def _example(column: Column) -> str:
     if isinstance(column.example, tuple):  # researcher / patent parts
-        return "|".join(str(p.example) for p in column.example)
+        return "|".join(str(p.example) for p in column.example if not p.optional)
     return str(column.example)
 
 

@@ -33,7 +33,7 @@ from django.db import InterfaceError, OperationalError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from outbox.dispatch import task_named
+from outbox.dispatch import enqueue
 from profiles import access
 from profiles.deferred import N_, Text, render_message
 from profiles.models import ImportJob, Organization
@@ -118,18 +118,16 @@ def _decode(content: bytes | str) -> str:
 
 
 def _enqueue(job_id: int) -> None:
-    try:
-        task_named("profiles.tasks.run_import_job").delay(job_id)
-    except Exception:  # the broker is down: say so on the job instead of a page that waits
-        logger.exception("could not enqueue import job %s", job_id)
-        _finish_failed(job_id, Text(N_("バックグラウンド処理を開始できませんでした。")))
+    # An outbox row in the caller's transaction: the job and the request to run it commit
+    # together, and a broker outage only delays the run (outbox/relay.py).
+    enqueue("profiles.tasks.run_import_job", job_id)
 
 
 @transaction.atomic
 def import_job_create(
     *, org: Organization | None, by, kind: str, content: bytes | str, file_name: str = ""
 ) -> ImportJob:
-    """Store the file on a new pending job and enqueue its run once this transaction commits.
+    """Store the file on a new pending job and enqueue its run with it (one transaction).
     A CSV job belongs to an organisation (its members); a catalogue job (`kind="catalog"`) to
     the platform (coordinators; `org` is None)."""
     if kind == ImportJob.Kind.CATALOG:
@@ -149,7 +147,7 @@ def import_job_create(
         content=text,
         total_rows=total,
     )
-    transaction.on_commit(lambda: _enqueue(job.id))
+    _enqueue(job.id)
     return job
 
 

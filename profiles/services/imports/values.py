@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from profiles import links
 from profiles.choices import (
     CollaborationMode,
     Region,
@@ -166,10 +167,20 @@ def _researcher(item: Any, name: str = "researchers") -> dict:
         item = {"name": item}
     if not isinstance(item, dict):
         raise FieldError(name, Text(N_("研究者の形式が正しくありません。")))
+    researchmap_id = links.normalize_researchmap_id(
+        _text(item.get("researchmap_id"), name, max_len=100)
+    )
+    if researchmap_id and not links.is_researchmap_id(researchmap_id):
+        raise FieldError(name, Text(links.RESEARCHMAP_ID_MESSAGE, value=researchmap_id))
+    jglobal_id = links.normalize_jglobal_id(_text(item.get("jglobal_id"), name, max_len=30))
+    if jglobal_id and not links.is_jglobal_id(jglobal_id):
+        raise FieldError(name, Text(links.JGLOBAL_ID_MESSAGE, value=jglobal_id))
     return {
         "name": _text(item.get("name"), name, max_len=200, required=True),
+        "name_en": _text(item.get("name_en"), name, max_len=200),
         "department": _text(item.get("department"), name, max_len=200),
-        "researchmap_id": _text(item.get("researchmap_id"), name, max_len=100),
+        "researchmap_id": researchmap_id,
+        "jglobal_id": jglobal_id,
         "cross_appointment_available": _bool(
             item.get("cross_appointment_available"), name, default=False
         ),

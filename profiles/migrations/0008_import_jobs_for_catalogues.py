@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('profiles', '0006_accounts_invitations_access_log'),
+        ('profiles', '0007_researchmap_imports_and_researcher_ids'),
     ]
 
     operations = [

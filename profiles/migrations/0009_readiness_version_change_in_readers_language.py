@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('profiles', '0007_import_jobs_for_catalogues'),
+        ('profiles', '0008_import_jobs_for_catalogues'),
     ]
 
     operations = [
