@@ -100,6 +100,10 @@ class MessageInput(serializers.Serializer):
         child=serializers.FileField(), required=False, help_text="multipart: one or more files"
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["body"].validators = []  # NUL and the rest: the service's one message
+
 
 class ThreadListQuery(serializers.Serializer):
     proposal = serializers.IntegerField(min_value=1, max_value=selectors.PK_MAX, required=False)
