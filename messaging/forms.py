@@ -26,22 +26,19 @@ class MultipleFileField(forms.FileField):
 
 class MessageForm(forms.Form):
     body = forms.CharField(
-        label=_("メッセージ"),
+        label=_("メッセージ本文"),
         required=False,
         strip=False,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("プレーンテキストです。URL はリンクになります。"),
     )
-    files = MultipleFileField(
-        label=_("添付ファイル"),
-        required=False,
-        help_text=_(
-            "PDF・画像 (PNG, JPEG, GIF, WebP)・Word・Excel・PowerPoint、1ファイル %(mb)s MB まで"
-        )
-        % {"mb": f"{settings.MESSAGING_ATTACHMENT_MAX_BYTES / (1024 * 1024):g}"},
-    )
+    files = MultipleFileField(label=_("添付ファイル"), required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # Made per form: in the reader's language, with the limit in force.
+        self.fields["files"].help_text = _(
+            "PDF・画像 (PNG, JPEG, GIF, WebP)・Word・Excel・PowerPoint、1ファイル %(mb)s MB まで"
+        ) % {"mb": f"{settings.MESSAGING_ATTACHMENT_MAX_BYTES / (1024 * 1024):g}"}
         # The service says what is wrong with the text (NUL included), in one place.
         self.fields["body"].validators = []
