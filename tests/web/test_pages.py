@@ -744,8 +744,32 @@ def test_every_page_in_english_shows_no_japanese_of_its_own(client):
         org=company, title="Battery safety", description="Safer cells.", keywords=["battery"]
     )
     proposal = approved_proposal(seed=seed, need=need, explanation={"shared_terms": ["battery"]})
+    # Notifications and a thread with a message (an introduction of a second pair).
+    from matching.services.proposals import proposal_approve, proposal_respond
+    from messaging.models import Thread
+    from messaging.services.threads import message_post
+
+    uni_user, company_user, admin = make_user(org=uni), make_user(org=company), make_admin()
+    introduced = approved_proposal(
+        seed=make_seed(org=uni, title="Sensor", summary="Sensing.", keywords=["sensor"]),
+        need=make_need(org=company, title="Sensing", description="A sensor.", keywords=["x"]),
+        status=ProposalStatus.PROPOSED,
+    )
+    proposal_approve(proposal=introduced, by=admin)
+    proposal_respond(proposal=introduced, by=company_user, decision="interested")
+    proposal_respond(proposal=introduced, by=uni_user, decision="interested")
+    thread = Thread.objects.get(proposal=introduced)
+    message_post(thread=thread, by=company_user, body="Hello, see https://example.com")
     pages = {
         None: ["landing", "login", "org_register"],
+        uni_user: [
+            "notification_list",
+            "thread_list",
+            ("thread_detail", thread.pk),
+            "account",
+            ("introduction", introduced.pk),
+        ],
+        company_user: ["notification_list", "thread_list", ("thread_detail", thread.pk)],
         make_user(org=uni): [
             "dashboard",
             "seed_list",
@@ -765,7 +789,15 @@ def test_every_page_in_english_shows_no_japanese_of_its_own(client):
             "partner_search",
         ],
         make_user(org=investor.organization): ["dashboard", "investor_thesis", "deal_flow"],
-        make_admin(): ["console_queue", "console_quality", "console_orgs", "console_health"],
+        admin: [
+            "console_queue",
+            "console_quality",
+            "console_orgs",
+            "console_health",
+            "console_threads",
+            "notification_list",
+            "account",
+        ],
     }
     found: dict[str, list[str]] = {}
     for user, names in pages.items():

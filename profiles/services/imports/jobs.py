@@ -33,6 +33,7 @@ from django.utils.translation import gettext as _
 from outbox.dispatch import enqueue
 from profiles import access
 from profiles.models import ImportJob, Organization
+from profiles.signals import send_import_job_failed
 
 from .csv import csv_count_rows, csv_import_needs, csv_import_seeds
 from .csv_format import ImportReport
@@ -107,6 +108,7 @@ def _finish_failed(job_id: int, message: str, report: dict | None = None) -> Non
         job.finished_at = timezone.now()
         job.content = ""
         job.save(update_fields=["status", "error", "report", "finished_at", "content"])
+        send_import_job_failed(job_id=job.pk)
 
 
 def import_job_run(*, job_id: int) -> ImportJob | None:
