@@ -137,7 +137,11 @@ def test_bad_messages_get_a_clear_error_and_write_nothing(client, introduced, bo
     w = introduced
     client.force_login(w.buyer)
     response = client.post(f"/messages/{w.thread.pk}/", {"body": body})
-    assert response.status_code == 200 and error in response.content.decode()
+    if "\x00" in body:
+        # A NUL in any form value is refused before the view (config/middleware.py).
+        assert response.status_code == 400 and "body" in response.content.decode()
+    else:
+        assert response.status_code == 200 and error in response.content.decode()
     r = api(w.buyer).post(f"/api/threads/{w.thread.pk}/messages/", {"body": body}, format="json")
     assert r.status_code == 400 and error in str(r.json())
     assert not Message.objects.exists()
