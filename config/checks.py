@@ -16,7 +16,7 @@ def check_secret_key_is_not_the_dev_key(app_configs, **kwargs):
     return []
 
 
-OUR_APPS = ("outbox.", "profiles.", "cases.", "matching.")
+OUR_APPS = ("outbox.", "profiles.", "cases.", "matching.", "notifications.", "messaging.")
 
 
 @register()

@@ -13,6 +13,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -87,8 +88,10 @@ INSTALLED_APPS = [
     "axes",
     "outbox",
     "profiles",
+    "notifications",
     "cases",
     "matching",
+    "messaging",
 ]
 
 MIDDLEWARE = [
@@ -122,6 +125,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "profiles.context_processors.membership",
+                "notifications.context_processors.bell",
+                "messaging.context_processors.unread_messages",
             ],
         },
     },
@@ -178,11 +183,14 @@ EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = _env_bool("EMAIL_USE_TLS", bool(EMAIL_HOST))
 EMAIL_TIMEOUT = _env_int("EMAIL_TIMEOUT", 10)
+# Without a host, mail is printed to the console and kept as .eml files in EMAIL_FILE_PATH
+# (`make run`: read what was sent after the fact).
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "") or (
     "django.core.mail.backends.smtp.EmailBackend"
     if EMAIL_HOST
-    else "django.core.mail.backends.console.EmailBackend"
+    else "config.mail.ConsoleAndFileBackend"
 )
+EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH", "") or str(BASE_DIR / "sent-mail")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "") or "Sangaku Match <noreply@localhost>"
 # How long an invitation link to join an organisation stays valid.
 INVITATION_DAYS = _env_int("INVITATION_DAYS", 7)
@@ -241,8 +249,22 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 # tests serve straight from the apps' static folders.
 STATIC_MANIFEST = _env_bool("STATIC_MANIFEST", HTTPS)
 WHITENOISE_USE_FINDERS = not STATIC_MANIFEST
+# Uploaded files (message attachments) go through Django's storage API: the filesystem under
+# MEDIA_ROOT by default, never served directly (a permission-checked view streams them); any
+# django-storages backend by FILE_STORAGE_BACKEND and its options as JSON in
+# FILE_STORAGE_OPTIONS.
+MEDIA_ROOT = os.environ.get("MEDIA_ROOT", "") or str(BASE_DIR / "media")
+FILE_STORAGE_BACKEND = (
+    os.environ.get("FILE_STORAGE_BACKEND", "") or "django.core.files.storage.FileSystemStorage"
+)
+try:
+    FILE_STORAGE_OPTIONS = json.loads(os.environ.get("FILE_STORAGE_OPTIONS", "") or "{}")
+except json.JSONDecodeError as exc:
+    raise ImproperlyConfigured(f"FILE_STORAGE_OPTIONS must be a JSON object: {exc}") from exc
+if not isinstance(FILE_STORAGE_OPTIONS, dict):
+    raise ImproperlyConfigured("FILE_STORAGE_OPTIONS must be a JSON object")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {"BACKEND": FILE_STORAGE_BACKEND, "OPTIONS": FILE_STORAGE_OPTIONS},
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"
@@ -325,6 +347,39 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
+# --- Notifications and messaging -------------------------------------------------------------
+# The daily digest leaves at this hour (Asia/Tokyo); an e-mail is tried this many times, the
+# n-th retry after min(EMAIL_RETRY_BASE_SECONDS * 2**(n-1), EMAIL_RETRY_MAX_SECONDS) (with
+# jitter), and then shown to coordinators as failed.
+NOTIFICATIONS_DIGEST_HOUR = _env_int("NOTIFICATIONS_DIGEST_HOUR", 8)
+EMAIL_MAX_ATTEMPTS = _env_int("EMAIL_MAX_ATTEMPTS", 6)
+EMAIL_RETRY_BASE_SECONDS = _env_float("EMAIL_RETRY_BASE_SECONDS", 60.0)
+EMAIL_RETRY_MAX_SECONDS = _env_float("EMAIL_RETRY_MAX_SECONDS", 3600.0)
+# An investor is told of a venture that enters its deal flow among the venture's best
+# NOTIFICATIONS_DEAL_FLOW_TOP investors with a positive semantic signal (docs/notifications.md).
+NOTIFICATIONS_DEAL_FLOW_TOP = _env_int("NOTIFICATIONS_DEAL_FLOW_TOP", 3)
+# Messages: at most MESSAGING_MAX_CHARS characters; attachments up to
+# MESSAGING_ATTACHMENT_MAX_BYTES each and MESSAGING_ATTACHMENTS_PER_MESSAGE per message; a user
+# posts at most MESSAGING_RATE_MESSAGES messages in MESSAGING_RATE_SECONDS.
+MESSAGING_MAX_CHARS = _env_int("MESSAGING_MAX_CHARS", 10000)
+MESSAGING_ATTACHMENT_MAX_BYTES = _env_int("MESSAGING_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
+MESSAGING_ATTACHMENTS_PER_MESSAGE = _env_int("MESSAGING_ATTACHMENTS_PER_MESSAGE", 5)
+MESSAGING_RATE_MESSAGES = _env_int("MESSAGING_RATE_MESSAGES", 20)
+MESSAGING_RATE_SECONDS = _env_int("MESSAGING_RATE_SECONDS", 600)
+if not 0 <= NOTIFICATIONS_DIGEST_HOUR <= 23:
+    raise ImproperlyConfigured("NOTIFICATIONS_DIGEST_HOUR must be between 0 and 23")
+for _name in (
+    "EMAIL_MAX_ATTEMPTS",
+    "NOTIFICATIONS_DEAL_FLOW_TOP",
+    "MESSAGING_MAX_CHARS",
+    "MESSAGING_ATTACHMENT_MAX_BYTES",
+    "MESSAGING_ATTACHMENTS_PER_MESSAGE",
+    "MESSAGING_RATE_MESSAGES",
+    "MESSAGING_RATE_SECONDS",
+):
+    if globals()[_name] < 1:
+        raise ImproperlyConfigured(f"{_name} must be at least 1")
+
 # --- Celery: a broker URL turns on real workers; without one, tasks run in-process ----------
 REDIS_URL = os.environ.get("REDIS_URL", "")
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "") or REDIS_URL
@@ -352,6 +407,11 @@ CELERY_TASK_TIME_LIMITS: dict[str, tuple[int, int]] = {
     "matching.tasks.finish_run": (1800, 1900),
     "matching.tasks.refresh_stale": (1800, 1900),
     "matching.tasks.learn_weights": (300, 360),
+    "matching.tasks.notify_review_queue": (300, 360),
+    "matching.tasks.notify_weekly_needs": (600, 660),
+    "notifications.tasks.send_email": (60, 90),
+    "notifications.tasks.send_daily_digests": (300, 360),
+    "notifications.tasks.sweep_deliveries": (120, 150),
     "profiles.tasks.run_import_job": (540, 600),
     "profiles.tasks.run_researchmap_import": (540, 600),
     "profiles.tasks.sweep_import_jobs": (120, 150),
@@ -400,6 +460,24 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 }
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
+    # Times are Asia/Tokyo (CELERY_TIMEZONE). The counts for coordinators and the weekly needs
+    # are made a few minutes before the digest, so that a digest reader gets them the same day.
+    "notify-review-queue": {
+        "task": "matching.tasks.notify_review_queue",
+        "schedule": crontab(hour=7, minute=50),
+    },
+    "notify-weekly-needs": {
+        "task": "matching.tasks.notify_weekly_needs",
+        "schedule": crontab(hour=7, minute=50, day_of_week=1),
+    },
+    "daily-digest": {
+        "task": "notifications.tasks.send_daily_digests",
+        "schedule": crontab(hour=NOTIFICATIONS_DIGEST_HOUR, minute=0),
+    },
+    "sweep-email-deliveries": {
+        "task": "notifications.tasks.sweep_deliveries",
+        "schedule": 600.0,
+    },
     "refresh-stale-matches": {
         "task": "matching.tasks.refresh_stale",
         "schedule": _env_float("MATCHING_STALE_SWEEP_SECONDS", 300.0),

@@ -15,7 +15,9 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("", include("profiles.urls")),
+    path("", include("notifications.urls")),
     path("", include("matching.urls")),
+    path("", include("messaging.urls")),
     path("", include("cases.urls")),
 ]
 

@@ -117,3 +117,19 @@ def learn_weights() -> dict | None:
     from matching.services.evaluation import weights_learn
 
     return weights_learn()
+
+
+@shared_task(**task_options("matching.tasks.notify_review_queue"))
+def notify_review_queue() -> dict:
+    """Daily (beat): tell coordinators how many proposals wait for review."""
+    from matching.services.notices import review_queue_notify
+
+    return review_queue_notify()
+
+
+@shared_task(**task_options("matching.tasks.notify_weekly_needs"))
+def notify_weekly_needs() -> int:
+    """Weekly (beat): tell universities of the needs published in their fields."""
+    from matching.services.notices import weekly_needs_notify
+
+    return weekly_needs_notify()

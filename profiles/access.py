@@ -209,6 +209,16 @@ def readiness_public_filter() -> Q:
     return Q(approval_status=ApprovalStatus.APPROVED)
 
 
+def party_org(user, *, org_ids: Iterable[int]) -> Organization | None:
+    """The caller's organisation when it is one of `org_ids` (the parties of an introduction,
+    a thread), else None. Coordinators are not parties: they see that a conversation exists,
+    never what is said in it."""
+    org = org_of(user)
+    if org is None or not org.is_approved or org.pk not in set(org_ids):
+        return None
+    return org
+
+
 def contact_visible(user, org: Organization) -> bool:
     """An organisation's contact e-mail: for itself and coordinators (others get it through an
     introduction)."""

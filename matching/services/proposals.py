@@ -47,10 +47,12 @@ from matching.models.feedback import (
 )
 from matching.models.results import ProposalStatus
 from matching.selectors import side_of
+from matching.signals import send_introduced
 from profiles.access import org_of, require_coordinator_user, require_member
 from profiles.choices import MAX_YEN, PublicationStatus
 from profiles.models import Need, Seed, Venture
 
+from . import notices
 from .refresh.needs import proposal_explanation
 from .weights import active_weights
 
@@ -159,6 +161,7 @@ def proposal_approve(*, proposal: Proposal, by, note: str = "") -> Proposal:
         allowed_from=(ProposalStatus.PROPOSED, ProposalStatus.SUPPRESSED),
     )
     proposal.save(update_fields=["status", "reviewed_by", "reviewed_at", "review_note"])
+    notices.proposal_approved_notify(proposal=proposal)
     return proposal
 
 
@@ -190,6 +193,7 @@ def partnership_approve(*, partnership: PartnershipProposal, by, note: str = "")
         allowed_from=(ProposalStatus.PROPOSED, ProposalStatus.SUPPRESSED),
     )
     partnership.save(update_fields=["status", "reviewed_by", "reviewed_at", "review_note"])
+    notices.partnership_approved_notify(partnership=partnership)
     return partnership
 
 
@@ -302,6 +306,7 @@ def proposal_respond(
     changed = _settle(proposal, answers)
     if changed:
         proposal.save(update_fields=[*changed, "updated_at"])
+    _after_answer(proposal, subject="proposal", side=side, answers=answers)
     return response
 
 
@@ -329,7 +334,18 @@ def partnership_respond(
     changed = _settle(partnership, answers)
     if changed:
         partnership.save(update_fields=changed)
+    _after_answer(partnership, subject="partnership", side=side, answers=answers)
     return response
+
+
+def _after_answer(obj, *, subject: str, side: str, answers: dict[str, str]) -> None:
+    """Who hears of an answer: both sides of an introduction (and the thread opens); the
+    other side of an "interested" it has not answered yet."""
+    if obj.status == ProposalStatus.INTRODUCED:
+        notices.introduced_notify(obj=obj)
+        send_introduced(subject=subject, object_id=obj.pk)
+    elif answers.get(side) == Decision.INTERESTED and len(answers) == 1:
+        notices.interested_notify(obj=obj, side=side)
 
 
 # --- Outcomes ----------------------------------------------------------------------------------

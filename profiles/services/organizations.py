@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from profiles.access import require_coordinator_user, require_manager
 from profiles.choices import ApprovalStatus, MemberRole, OrgKind, region_for_prefecture
 from profiles.models import Membership, Organization
+from profiles.signals import send_organization_registered
 
 # Fields of an organisation its manager may edit; kind, key and approval are server-owned.
 ORGANIZATION_EDITABLE_FIELDS = (
@@ -82,6 +83,7 @@ def organization_register(*, data: dict, user_data: dict) -> Organization:
     org.save()
     user = create_user(user_data=user_data)
     Membership.objects.create(user=user, organization=org, role=MemberRole.MANAGER)
+    send_organization_registered(organization_id=org.pk)
     return org
 
 

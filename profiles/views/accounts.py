@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.i18n import set_language as django_set_language
 
 from profiles import access
+from profiles.extensions import account_sections
 from profiles.forms import (
     AccountForm,
     InvitationAcceptForm,
@@ -99,7 +100,12 @@ def account_page(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "profiles/account.html",
-        {"form": form, "membership": access.membership_of(user), "nav_active": "account"},
+        {
+            "form": form,
+            "membership": access.membership_of(user),
+            "sections": account_sections(request),
+            "nav_active": "account",
+        },
     )
 
 

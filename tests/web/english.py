@@ -48,6 +48,9 @@ NOT_PAGES = {
     "readyz",  # a JSON health probe
     "researchmap_bulk",  # POST actions that redirect to the review page
     "researchmap_difference",
+    "notification_preferences",  # POST: saves the preferences shown on /account/
+    "thread_for",  # redirects to the thread of a proposal or partnership
+    "attachment_download",  # a file a party uploaded
     "logout",
     "set_language",
     "seed_status",
@@ -55,7 +58,7 @@ NOT_PAGES = {
     "console_rebuild",
 }
 # Pages that answer another status than 200 by design (and still render a page).
-STATUS = {"invitation_accept": 404}
+STATUS = {"invitation_accept": 404, "unsubscribe": 404}
 # Files made of what users wrote (checked for a 200 only): exports of the catalogue.
 USER_CONTENT_FILES = {
     "console_catalog_export",
@@ -295,6 +298,27 @@ def build_world() -> dict:
         run_in_background=False,
     )
     researchmap_import_run(import_id=researchmap.pk)
+    # An introduction through the services: its thread with a message, and notifications.
+    from matching.services.proposals import proposal_approve, proposal_respond
+    from messaging.models import Thread
+    from messaging.services.threads import message_post
+    from notifications.models import Notification
+
+    introduced = Proposal.objects.create(
+        seed=make_seed(org=uni, title="Sensor", summary="Sensing.", keywords=["sensor"]),
+        need=make_need(org=company, title="Sensing", description="A sensor.", keywords=["x"]),
+        score=2.0,
+        status=ProposalStatus.PROPOSED,
+        signals={"semantic": 1.5},
+        explanation={},
+    )
+    proposal_approve(proposal=introduced, by=users["coordinator"])
+    proposal_respond(proposal=introduced, by=users["company"], decision="interested")
+    proposal_respond(proposal=introduced, by=by, decision="interested")
+    thread = Thread.objects.get(proposal=introduced)
+    message_post(thread=thread, by=users["company"], body="Hello, see https://example.com")
+    notification = Notification.objects.filter(recipient=by).order_by("-pk").first()
+    assert notification is not None
     jobs = ImportJob.objects.filter(pk__in=[failed.pk, done.pk])
     assert {j.status for j in jobs} == {"failed", "done"}
     return {
@@ -309,6 +333,8 @@ def build_world() -> dict:
         "jobs": [failed, done],
         "catalog_jobs": [catalog_failed, catalog_done],
         "researchmap": researchmap,
+        "thread": thread,
+        "notification": notification,
     }
 
 
@@ -362,6 +388,12 @@ def requests(world: dict) -> list[tuple]:
         ("university", "partnership_list", (), "", None),
         ("university", "unmet_needs", (), "", None),
         ("university", "readiness_edit", (), "", None),
+        ("university", "notification_list", (), "", None),
+        ("university", "notification_open", (world["notification"].pk,), "?detail=1", None),
+        ("university", "thread_list", (), "", None),
+        ("university", "thread_detail", (world["thread"].pk,), "", None),
+        ("company", "thread_detail", (world["thread"].pk,), "", None),
+        (None, "unsubscribe", ("not-a-token",), "", None),
         ("university", "researchmap_import", (), "", None),
         ("university", "researchmap_review", (world["researchmap"].pk,), "", None),
         ("university", "researchmap_report_csv", (world["researchmap"].pk,), "", None),
@@ -424,6 +456,8 @@ def requests(world: dict) -> list[tuple]:
         ("coordinator", "console_uncovered", (), "", None),
         ("coordinator", "console_orgs", (), "", None),
         ("coordinator", "console_health", (), "", None),
+        ("coordinator", "console_threads", (), "", None),
+        ("coordinator", "notification_list", (), "", None),
         ("coordinator", "console_catalog", (), "", None),
         (
             "coordinator",

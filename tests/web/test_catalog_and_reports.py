@@ -290,3 +290,34 @@ def test_the_estimate_api_lists_what_is_missing():
     assert body["total_yen"] == 0
     assert [m["code"] for m in body["missing"]] == ["profile", "faculty", "indirect"]
     assert "faculty_monthly_rate_yen" in body["missing"][1]["fields"]
+
+
+def test_a_failed_catalogue_job_tells_the_coordinators_without_an_organisation():
+    """A catalogue job has no organisation: its failure still reaches the coordinators, and
+    the notification reads in the reader's language."""
+    from notifications.kinds import notification_text
+    from notifications.models import Notification
+    from profiles.services.imports import jobs
+
+    admin = make_admin()
+    job = import_job_create(org=None, by=admin, kind="catalog", content=b'{"format": "catalog/1"}')
+    jobs._finish_failed(
+        job.pk, jobs.Text(jobs.N_("処理が時間内に終わらなかったため中止しました。"))
+    )
+    job.refresh_from_db()
+    assert job.status == "failed"
+    notice = Notification.objects.get(recipient=admin, kind="import_failed")
+    with translation.override("en"):
+        assert notification_text(notice.kind, notice.params) == (
+            f"The catalogue import #{job.pk} failed."
+        )
+
+
+def test_a_message_notice_names_the_sender_in_english_for_an_english_reader():
+    from notifications.kinds import notification_text
+
+    params = {"org": "未来電機株式会社", "org_en": "Mirai Electric", "thread": "Sensing"}
+    with translation.override("en"):
+        assert "Mirai Electric" in notification_text("message", params)
+    with translation.override("ja"):
+        assert "未来電機株式会社" in notification_text("message", params)

@@ -14,6 +14,7 @@ from matching.models import (
 from profiles.models import Venture
 
 from ..embedding import get_embedder, matchable, vectors_load
+from ..notices import deal_flow_notify
 from ..weights import active_investor_weights
 
 # --- Investors ----------------------------------------------------------------------------------
@@ -88,4 +89,5 @@ def investor_matches_refresh(*, venture_ids: list[int] | None = None) -> int:
             Venture.objects.select_for_update().filter(id=venture.id).first()
             InvestorMatch.objects.filter(venture_id=venture.id).delete()
             InvestorMatch.objects.bulk_create(matches)
+            deal_flow_notify(venture_id=venture.id, matches=matches)
     return len(ventures)

@@ -29,6 +29,7 @@ from profiles.models import Need, Venture
 
 from ..corpus import Corpus
 from ..embedding import get_embedder, matchable, vectors_embed, vectors_embed_all, vectors_load
+from ..notices import match_run_failed_notify
 from .investors import investor_matches_refresh
 from .needs import needs_score, proposals_assign
 from .partners import partnerships_refresh
@@ -202,9 +203,15 @@ def match_run_start(*, run_id: int, send: bool = True) -> list[int]:
 
 
 def match_run_fail(*, run_id: int, error: str) -> None:
-    MatchRun.objects.filter(pk=run_id).exclude(status=MatchRun.Status.DONE).update(
-        status=MatchRun.Status.FAILED, error=error[:2000], finished_at=timezone.now()
-    )
+    """Mark the run failed (once; a finished run stays done) and tell the coordinators."""
+    with transaction.atomic():
+        updated = (
+            MatchRun.objects.filter(pk=run_id)
+            .exclude(status__in=[MatchRun.Status.DONE, MatchRun.Status.FAILED])
+            .update(status=MatchRun.Status.FAILED, error=error[:2000], finished_at=timezone.now())
+        )
+        if updated:
+            match_run_failed_notify(run_id=run_id)
 
 
 def match_run_chunk(*, run_id: int, number: int, send: bool = True) -> bool:

@@ -37,6 +37,7 @@ from outbox.dispatch import enqueue
 from profiles import access
 from profiles.deferred import N_, Text, render_message
 from profiles.models import ImportJob, Organization
+from profiles.signals import send_import_job_failed
 
 from .catalog import SECTIONS, CatalogReport, catalog_import
 from .csv import csv_count_rows, csv_import_needs, csv_import_seeds
@@ -171,6 +172,7 @@ def _finish_failed(job_id: int, message: Text | str, report: dict | None = None)
         job.finished_at = timezone.now()
         job.content = ""
         job.save(update_fields=["status", "error", "report", "finished_at", "content"])
+        send_import_job_failed(job_id=job.pk)
 
 
 def import_job_run(*, job_id: int) -> ImportJob | None:

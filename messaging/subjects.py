@@ -1,0 +1,77 @@
+"""What a thread can be about, and how each kind of subject opens one: a registry with one
+entry per kind (NetBox-style), so a new kind of introduction adds an entry here and a column
+on `Thread`, and nothing else changes.
+
+Each entry loads the subject by id, only once it is introduced (both parties interested), and
+gives its two organisations, its title (public words: the need's and the seed's titles, the
+organisations' names, which the introduction already shows) and the page of the subject.
+
+An investor introduction does not exist yet. When it does: add a `investor_introduction`
+OneToOneField on `Thread` (and to its one-subject check constraint), an entry `"investor"`
+below whose parties are (the investor organisation, the venture's university), and a line in
+`subject_of`. Investors then get the `message` notification for "the venture replies".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.urls import reverse
+
+from matching.models import PartnershipProposal, Proposal
+
+
+@dataclass(frozen=True)
+class Subject:
+    kind: str
+    field: str  # the column of Thread that points to it
+    load: Callable[[int], object | None]  # the introduced subject, or None
+    parties: Callable[[object], tuple[int, int]]  # (company-side org id, academic org id)
+    title: Callable[[object], str]
+    url: Callable[[object], str]
+
+
+def _proposal(pk: int) -> Proposal | None:
+    return (
+        Proposal.objects.select_related("need", "seed")
+        .filter(pk=pk, introduced_at__isnull=False)
+        .first()
+    )
+
+
+def _partnership(pk: int) -> PartnershipProposal | None:
+    return (
+        PartnershipProposal.objects.select_related("company", "academic")
+        .filter(pk=pk, introduced_at__isnull=False)
+        .first()
+    )
+
+
+SUBJECTS: dict[str, Subject] = {
+    "proposal": Subject(
+        kind="proposal",
+        field="proposal",
+        load=_proposal,
+        parties=lambda p: (p.need.organization_id, p.seed.organization_id),
+        title=lambda p: f"{p.need.title} × {p.seed.title}",
+        url=lambda p: reverse("introduction", args=[p.pk]),
+    ),
+    "partnership": Subject(
+        kind="partnership",
+        field="partnership",
+        load=_partnership,
+        parties=lambda pp: (pp.company_id, pp.academic_id),
+        title=lambda pp: f"{pp.company.name} × {pp.academic.name}",
+        url=lambda pp: reverse("partnership_detail", args=[pp.pk]),
+    ),
+}
+
+
+def subject_of(thread) -> tuple[Subject, int]:
+    """The registry entry of a thread's subject and the subject's id."""
+    for subject in SUBJECTS.values():
+        pk = getattr(thread, f"{subject.field}_id")
+        if pk is not None:
+            return subject, pk
+    raise ValueError(f"thread {thread.pk} has no subject")
