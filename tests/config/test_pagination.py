@@ -48,6 +48,8 @@ LISTS = {
     "/api/admin/review/": "coordinator",
     "/api/admin/review/partnerships/": "coordinator",
     "/api/admin/match-runs/": "coordinator",
+    "/api/notifications/": "university",
+    "/api/threads/": "university",
 }
 # GET routes without a path parameter that are not lists.
 NOT_LISTS = {
@@ -57,6 +59,8 @@ NOT_LISTS = {
     "/api/needs/export.csv",
     "/api/organizations/me/",
     "/api/admin/metrics/",
+    "/api/notifications/unread-count/",
+    "/api/notifications/preferences/",
 }
 
 
@@ -120,6 +124,21 @@ def world():
     )
     assert PartnershipProposal.objects.filter(company=company).count() >= 2
     assert PartnershipProposal.objects.filter(company=company2).count() >= 2
+    # Two introductions through the services: two threads and notifications for the university.
+    from matching.services.proposals import proposal_approve, proposal_respond
+
+    for i in range(2):
+        introduced = Proposal.objects.create(
+            seed=make_seed(org=uni, title=f"Sensor {i}", keywords=["sensor"]),
+            need=make_need(org=company, title=f"Sensing {i}", keywords=["sensor"]),
+            score=2.0,
+            status=ProposalStatus.PROPOSED,
+            signals={"semantic": 1.5},
+            explanation={},
+        )
+        proposal_approve(proposal=introduced, by=users["coordinator"])
+        proposal_respond(proposal=introduced, by=users["company"], decision="interested")
+        proposal_respond(proposal=introduced, by=users["university"], decision="interested")
     return {"users": users, "uni": uni}
 
 
@@ -148,6 +167,7 @@ def test_every_api_list_is_in_this_sweep():
         "/api/seeds/import/",
         "/api/needs/import/",
         "/api/readiness/estimate/",
+        "/api/notifications/read-all/",
     }
     assert [r for r in unknown if r not in write_only] == []
 
