@@ -6,10 +6,9 @@ Each entry loads the subject by id, only once it is introduced (both parties int
 gives its two organisations, its title (public words: the need's and the seed's titles, the
 organisations' names, which the introduction already shows) and the page of the subject.
 
-An investor introduction does not exist yet. When it does: add a `investor_introduction`
-OneToOneField on `Thread` (and to its one-subject check constraint), an entry `"investor"`
-below whose parties are (the investor organisation, the venture's university), and a line in
-`subject_of`. Investors then get the `message` notification for "the venture replies".
+The `"investor"` entry is the investor introduction (`matching.models.InvestorIntroduction`):
+its parties are the investor organisation (stored as the thread's `company`) and the venture's
+university; the investor hears of "the venture replies" through the `message` notification.
 """
 
 from __future__ import annotations
@@ -19,7 +18,7 @@ from dataclasses import dataclass
 
 from django.urls import reverse
 
-from matching.models import PartnershipProposal, Proposal
+from matching.models import InvestorIntroduction, PartnershipProposal, Proposal
 
 
 @dataclass(frozen=True)
@@ -48,6 +47,14 @@ def _partnership(pk: int) -> PartnershipProposal | None:
     )
 
 
+def _investor(pk: int) -> InvestorIntroduction | None:
+    return (
+        InvestorIntroduction.objects.select_related("venture", "investor__organization")
+        .filter(pk=pk, introduced_at__isnull=False)
+        .first()
+    )
+
+
 SUBJECTS: dict[str, Subject] = {
     "proposal": Subject(
         kind="proposal",
@@ -64,6 +71,14 @@ SUBJECTS: dict[str, Subject] = {
         parties=lambda pp: (pp.company_id, pp.academic_id),
         title=lambda pp: f"{pp.company.name} × {pp.academic.name}",
         url=lambda pp: reverse("partnership_detail", args=[pp.pk]),
+    ),
+    "investor": Subject(
+        kind="investor",
+        field="investor_introduction",
+        load=_investor,
+        parties=lambda ii: (ii.investor.organization_id, ii.venture.organization_id),
+        title=lambda ii: f"{ii.investor.organization.name} × {ii.venture.name}",
+        url=lambda ii: reverse("investor_introduction", args=[ii.pk]),
     ),
 }
 

@@ -15,6 +15,7 @@ from matching import selectors
 from matching.forms import OutcomeForm, RespondForm
 from matching.models import Outcome
 from matching.models.results import ProposalStatus
+from matching.services import agreements as agreement_services
 from matching.services import proposals as proposal_services
 from profiles.access import is_coordinator, require_org
 from profiles.choices import OrgKind
@@ -78,7 +79,7 @@ def partnership_detail(request: HttpRequest, pk: int) -> HttpResponse:
         outcome_form = OutcomeForm(request.POST if request.POST.get("form") == "outcome" else None)
         if outcome_form.is_bound and outcome_form.is_valid():
             try:
-                proposal_services.outcome_record(
+                agreement_services.outcome_record(
                     partnership=pp, by=request.user, **outcome_form.service_kwargs()
                 )
             except ValidationError as exc:

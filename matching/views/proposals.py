@@ -16,6 +16,7 @@ from matching.forms import OutcomeForm, RespondForm
 from matching.models import Outcome
 from matching.models.feedback import Side
 from matching.models.results import ProposalStatus
+from matching.services import agreements as agreement_services
 from matching.services import proposals as proposal_services
 from profiles import access
 from profiles.access import require_org
@@ -139,7 +140,7 @@ def introduction(request: HttpRequest, pk: int) -> HttpResponse:
     form = OutcomeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            proposal_services.outcome_record(
+            agreement_services.outcome_record(
                 proposal=proposal, by=request.user, **form.service_kwargs()
             )
         except ValidationError as exc:

@@ -14,8 +14,8 @@ from matching.models import (
     ProposalResponse,
 )
 from matching.models.results import ProposalStatus
+from matching.services.agreements import outcome_record
 from matching.services.proposals import (
-    outcome_record,
     partnership_approve,
     partnership_respond,
     partnership_suppress,
