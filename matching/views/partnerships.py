@@ -17,6 +17,7 @@ from matching.models import Outcome
 from matching.models.results import ProposalStatus
 from matching.services import agreements as agreement_services
 from matching.services import proposals as proposal_services
+from matching.views.outcomes import outcome_rows
 from profiles.access import is_coordinator, require_org
 from profiles.choices import OrgKind
 from profiles.forms import apply_service_errors
@@ -101,7 +102,10 @@ def partnership_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "respond_form": respond_form,
             "outcome_form": outcome_form,
             "contacts": selectors.partnership_contacts_for(user=request.user, partnership=pp),
-            "outcomes": Outcome.objects.filter(partnership=pp).order_by("-recorded_at"),
+            "outcomes": outcome_rows(
+                user=request.user,
+                outcomes=Outcome.objects.filter(partnership=pp).order_by("-recorded_at"),
+            ),
             "similar_cases": similar_cases_for_partnership(partnership=pp, limit=3),
             "nav_active": "partnerships",
         },

@@ -18,6 +18,7 @@ from matching.models.feedback import Side
 from matching.models.results import ProposalStatus
 from matching.services import agreements as agreement_services
 from matching.services import proposals as proposal_services
+from matching.views.outcomes import outcome_rows
 from profiles import access
 from profiles.access import require_org
 from profiles.choices import OrgKind
@@ -155,7 +156,10 @@ def introduction(request: HttpRequest, pk: int) -> HttpResponse:
             "p": proposal,
             "intro": intro,
             "form": form,
-            "outcomes": Outcome.objects.filter(proposal=proposal).order_by("-recorded_at"),
+            "outcomes": outcome_rows(
+                user=request.user,
+                outcomes=Outcome.objects.filter(proposal=proposal).order_by("-recorded_at"),
+            ),
             "side": selectors.proposal_side(user=request.user, proposal=proposal),
             "nav_active": "proposals",
         },

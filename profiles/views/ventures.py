@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext_lazy as _
 
 from profiles.access import require_org
+from profiles.extensions import venture_sections
 from profiles.choices import (
     ACADEMIC_KINDS,
     PublicationStatus,
@@ -89,7 +90,13 @@ def _venture_editor(request: HttpRequest, venture) -> HttpResponse:
     return render(
         request,
         "profiles/venture_form.html",
-        {"form": form, "venture": venture, "org": org, "nav_active": "ventures"},
+        {
+            "form": form,
+            "venture": venture,
+            "org": org,
+            "sections": venture_sections(request, venture) if venture is not None else [],
+            "nav_active": "ventures",
+        },
     )
 
 
