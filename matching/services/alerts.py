@@ -201,17 +201,21 @@ def seed_alerts_send(*, seed_id: int) -> dict:
         if not _alive(user) or org_of(user).pk == seed.organization_id:
             continue
         f = saved.filters or {}
-        results = search(
-            user=user,
-            text=saved.query,
-            field=f.get("field") or None,
-            region=f.get("region") or None,
-            trl_min=f.get("trl_min"),
-            trl_max=f.get("trl_max"),
-            mode=f.get("mode") or None,
-            limit=MAX_LIMIT,
-            include_weak=False,
-        )
+        # Inside a transaction the search corpus checks its version on every call, so the
+        # seed just published is in it (outside, a process trusts its corpus for
+        # MATCHING_SEARCH_CHECK_SECONDS).
+        with transaction.atomic():
+            results = search(
+                user=user,
+                text=saved.query,
+                field=f.get("field") or None,
+                region=f.get("region") or None,
+                trl_min=f.get("trl_min"),
+                trl_max=f.get("trl_max"),
+                mode=f.get("mode") or None,
+                limit=MAX_LIMIT,
+                include_weak=False,
+            )
         hit = next((h for h in results.hits if h.seed.pk == seed.pk), None)
         if hit is None:
             continue
