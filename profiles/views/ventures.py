@@ -12,11 +12,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext_lazy as _
 
 from profiles.access import require_org
-from profiles.extensions import venture_sections
 from profiles.choices import (
     ACADEMIC_KINDS,
     PublicationStatus,
 )
+from profiles.extensions import venture_sections
 from profiles.forms import VENTURE_STATUS_CHOICES, VentureForm, apply_service_errors
 from profiles.selectors.catalog import ventures_visible_to
 from profiles.services.catalog import (
