@@ -12,7 +12,7 @@ from django.urls import reverse
 from matching.models import Outcome, Proposal
 from matching.models.results import ProposalStatus
 from profiles.choices import ApprovalStatus, MemberRole, OrgKind, PublicationStatus
-from profiles.models import InvestorProfile, Need, Organization, Seed
+from profiles.models import InvestorProfile, Need, Organization, Patent, Researcher, Seed
 from tests.factories import (
     make_admin,
     make_investor,
@@ -760,6 +760,40 @@ def test_every_page_in_english_shows_no_japanese_of_its_own(client):
     proposal_respond(proposal=introduced, by=uni_user, decision="interested")
     thread = Thread.objects.get(proposal=introduced)
     message_post(thread=thread, by=company_user, body="Hello, see https://example.com")
+    # Issue 14: interest, a saved search and a watch, an outcome waiting for confirmation, an
+    # investor introduction with an investment waiting for the university.
+    from matching.models import InvestorMatch
+    from matching.services.agreements import outcome_record
+    from matching.services.alerts import saved_search_create, watch_add
+    from matching.services.introductions import (
+        investor_interest_answer,
+        investor_interest_express,
+    )
+    from matching.services.proposals import proposal_request
+
+    Researcher.objects.create(seed=seed, name="Taro Hoppo", researchmap_id="hoppo_taro")
+    Patent.objects.create(seed=seed, application_number="2021-123456", title="Electrolyte")
+    request = proposal_request(
+        need=make_need(org=company, title="Cells", description="Cells.", keywords=["x"]),
+        seed=seed,
+        by=company_user,
+        message="Let us talk.",
+    )
+    proposal_approve(proposal=request, by=admin)
+    saved_search_create(user=company_user, query="battery", filters={"trl_min": 3})
+    watch_add(user=company_user, seed=seed)
+    outcome_record(proposal=introduced, by=company_user, agreement_type="license", amount_yen=1)
+    venture = make_venture(org=uni, name="Tohto Materials", summary="Materials.")
+    InvestorMatch.objects.create(venture=venture, investor=investor, score=1.0, rank=1)
+    investor_user = make_user(org=investor.organization)
+    investor_intro = investor_interest_express(venture=venture, by=investor_user, message="Hi")
+    investor_interest_answer(intro=investor_intro, by=uni_user, decision="interested")
+    outcome_record(
+        venture=venture, by=investor_user, agreement_type="spinoff_investment", amount_yen=5
+    )
+    pending_intro = investor_interest_express(
+        venture=make_venture(org=uni, name="Tohto Sensors", summary="Sensors."), by=investor_user
+    )
     pages = {
         None: ["landing", "login", "org_register"],
         uni_user: [
@@ -768,8 +802,35 @@ def test_every_page_in_english_shows_no_japanese_of_its_own(client):
             ("thread_detail", thread.pk),
             "account",
             ("introduction", introduced.pk),
+            ("proposal_detail", request.pk),
+            "outcome_list",
+            "investments",
+            "investor_introduction_list",
+            ("investor_introduction", investor_intro.pk),
+            ("venture_investors", pending_intro.venture_id),
+            ("venture_edit", pending_intro.venture_id),
+            ("seed_page", seed.pk),
         ],
-        company_user: ["notification_list", "thread_list", ("thread_detail", thread.pk)],
+        company_user: [
+            "notification_list",
+            "thread_list",
+            ("thread_detail", thread.pk),
+            ("seed_page", seed.pk),
+            ("seed_interest", seed.pk),
+            "saved_searches",
+            "watchlist",
+            "outcome_list",
+            ("introduction", introduced.pk),
+        ],
+        investor_user: [
+            "deal_flow",
+            "investor_introduction_list",
+            ("investor_introduction", investor_intro.pk),
+            "investments",
+            "outcome_list",
+            "notification_list",
+            ("seed_page", seed.pk),
+        ],
         make_user(org=uni): [
             "dashboard",
             "seed_list",
@@ -795,6 +856,7 @@ def test_every_page_in_english_shows_no_japanese_of_its_own(client):
             "console_orgs",
             "console_health",
             "console_threads",
+            "console_outcomes",
             "notification_list",
             "account",
         ],
