@@ -139,8 +139,13 @@ def test_interest_creates_one_company_proposal_waiting_for_review_and_refuses_a_
     assert p.request_message == "ぜひ相談させてください"
     answer = ProposalResponse.objects.get(proposal=p)
     assert (answer.side, answer.decision) == ("company", "interested")
-    # Nobody but the coordinators sees it before the review: the university is told nothing.
+    # Nobody but the coordinators sees it before the review: the university is told nothing,
+    # and the coordinator reads the message it would show the university.
     assert not Notification.objects.filter(recipient=w["uni_user"]).exists()
+    client.force_login(w["admin"])
+    queue = client.get(reverse("console_queue")).content.decode()
+    assert 'data-testid="queue-request-message"' in queue and "ぜひ相談させてください" in queue
+    client.force_login(w["company_user"])
     # Twice: refused with a clear message next to the form, nothing written.
     response = client.post(url, {"need": str(w["need"].pk), "message": "もう一度"})
     assert response.status_code == 200
