@@ -409,6 +409,8 @@ CELERY_TASK_TIME_LIMITS: dict[str, tuple[int, int]] = {
     "matching.tasks.learn_weights": (300, 360),
     "matching.tasks.notify_review_queue": (300, 360),
     "matching.tasks.notify_weekly_needs": (600, 660),
+    "matching.tasks.reassign_need": (300, 360),
+    "matching.tasks.seed_alerts": (300, 360),
     "notifications.tasks.send_email": (60, 90),
     "notifications.tasks.send_daily_digests": (300, 360),
     "notifications.tasks.sweep_deliveries": (120, 150),
@@ -588,6 +590,12 @@ MATCHING_EXPOSURE_PENALTY = _env_float("MATCHING_EXPOSURE_PENALTY", 0.5)
 # Search keeps the published-seed corpus per process and checks its version at most this often.
 MATCHING_SEARCH_CHECK_SECONDS = _env_float("MATCHING_SEARCH_CHECK_SECONDS", 2.0)
 MATCHING_USE_LEARNED_WEIGHTS = _env_bool("MATCHING_USE_LEARNED_WEIGHTS", False)
+# A company's own request (interest expressed from a seed page or a search hit, a question
+# about a weak match) waits for a coordinator's review when on; when off it is shown to the
+# university at once (docs/proposals.md).
+MATCHING_REQUEST_REVIEW = _env_bool("MATCHING_REQUEST_REVIEW", True)
+# Saved searches evaluated per changed seed (the alert task runs each one as its owner).
+MATCHING_SAVED_SEARCH_ALERT_LIMIT = _env_int("MATCHING_SAVED_SEARCH_ALERT_LIMIT", 2000)
 # Calibrated relevance (the probability that a person calls a seed relevant to a need, see
 # matching/engine/relevance.py): a pair becomes a proposal only at or above the floor, search
 # lists "possible" matches down to it and hides weaker ones behind a link, partnership evidence
@@ -618,6 +626,7 @@ for _name in (
     "MATCHING_INVESTORS_PER_VENTURE",
     "MATCHING_INCREMENTAL_NEEDS",
     "MATCHING_RUN_MAX_RESUMES",
+    "MATCHING_SAVED_SEARCH_ALERT_LIMIT",
 ):
     if globals()[_name] < 1:
         raise ImproperlyConfigured(f"{_name} must be at least 1")

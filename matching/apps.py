@@ -8,5 +8,8 @@ class MatchingConfig(AppConfig):
 
     def ready(self) -> None:
         from matching import receivers
+        from matching.views.investors import venture_section
+        from profiles.extensions import register_venture_section
 
         receivers.connect()
+        register_venture_section(venture_section)

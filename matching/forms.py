@@ -1,4 +1,6 @@
-"""Every form of the matching pages: search, a side's answer, an outcome, a coordinator's review."""
+"""Every form of the matching pages: search, a side's answer, an outcome, a coordinator's review,
+interest in a seed, an investor's interest and the university's answer, an investment, a
+dispute of an outcome."""
 
 from __future__ import annotations
 
@@ -12,7 +14,7 @@ from matching.models.feedback import (
     DeclineReason,
 )
 from matching.services import proposals as proposal_services
-from profiles.choices import MAX_YEN, TRL_MAX, TRL_MIN, CollaborationMode, Region
+from profiles.choices import MAX_YEN, TRL_MAX, TRL_MIN, CollaborationMode, Region, Stage
 from profiles.forms import CleanTextMixin
 
 
@@ -141,3 +143,90 @@ class ReviewForm(CleanTextMixin, forms.Form):
         if data.get("action") == "suppress" and not (data.get("note") or "").strip():
             self.add_error("note", _("見送りの理由を入力してください。"))
         return data
+
+
+# --- Interest, saved searches, investors, outcomes (issue 14) ----------------------------------
+
+NEW_NEED = "new"
+
+
+class InterestForm(CleanTextMixin, forms.Form):
+    """関心を伝える: one of the company's published needs, or a short one written on the spot,
+    and a message to the university."""
+
+    need = forms.ChoiceField(label=_("どのニーズについての関心ですか"))
+    new_title = forms.CharField(label=_("新しいニーズの題名"), max_length=300, required=False)
+    new_description = forms.CharField(
+        label=_("新しいニーズの説明 (公開)"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    new_anonymous = forms.BooleanField(
+        label=_("社名を非公開にする (紹介が成立するまで大学に社名を伝えません)"), required=False
+    )
+    message = forms.CharField(
+        label=_("大学へのメッセージ"),
+        max_length=proposal_services.REQUEST_MESSAGE_MAX,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("社名を非公開にしたニーズでは、メッセージにも社名を書かないでください。"),
+    )
+
+    def __init__(self, *args, needs=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["need"].choices = [
+            *[(str(n.pk), n.title) for n in needs],
+            (NEW_NEED, _("新しいニーズをここで書く")),
+        ]
+        if not needs:
+            self.fields["need"].initial = NEW_NEED
+
+    def clean(self):
+        data = super().clean()
+        if data.get("need") == NEW_NEED:
+            if not (data.get("new_title") or "").strip():
+                self.add_error("new_title", _("新しいニーズの題名を入力してください。"))
+            if not (data.get("new_description") or "").strip():
+                self.add_error("new_description", _("新しいニーズの説明を入力してください。"))
+        return data
+
+
+class InvestorInterestForm(CleanTextMixin, forms.Form):
+    message = forms.CharField(
+        label=_("大学へのメッセージ"),
+        max_length=proposal_services.REQUEST_MESSAGE_MAX,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class InvestorAnswerForm(RespondForm):
+    """The venture's university answers an investor's interest (the same fields as a side's
+    answer to a proposal)."""
+
+
+class InvestmentForm(CleanTextMixin, forms.Form):
+    """An investment in a venture (amount, stage, date), recorded by the investor."""
+
+    venture = forms.ChoiceField(label=_("ベンチャー"))
+    amount_yen = forms.IntegerField(label=_("出資額 (円)"), min_value=0, max_value=MAX_YEN)
+    stage = forms.ChoiceField(label=_("ステージ"), choices=Stage.choices)
+    agreed_on = forms.DateField(
+        label=_("出資日"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        input_formats=["%Y-%m-%d"],
+    )
+    note = forms.CharField(
+        label=_("メモ"), max_length=5000, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, ventures=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["venture"].choices = [(str(v.pk), v.name) for v in ventures]
+
+
+class DisputeForm(CleanTextMixin, forms.Form):
+    note = forms.CharField(
+        label=_("異議の理由"), max_length=5000, widget=forms.Textarea(attrs={"rows": 2})
+    )

@@ -13,7 +13,10 @@ docs/readiness.md):
 - researcher moves: cross-appointment outcomes, cross_appointment_count people each (an
   agreement recorded with no count counts as one person); by direction separately;
 - spin-off investments: outcomes of type spin-off investment, counted and summed.
-Outcomes without a fiscal year count in the totals but in no fiscal-year column.
+Outcomes without a fiscal year count in the totals but in no fiscal-year column. Only
+confirmed outcomes count: one recorded by one party is pending until the other party confirms
+it or a coordinator resolves a dispute (`matching.services.agreements`), and an agreement that
+both parties record is one row, so it counts once.
 
 Small cells are suppressed (`publishable`): a published figure (a total or a fiscal-year cell)
 comes from agreements of at least three organisations, and nobody can isolate one agreement by
@@ -37,6 +40,7 @@ from django.utils.translation import gettext_noop as N_
 
 from cases.models import KpiAggregation, KpiIndicator
 from matching.models import Outcome
+from matching.models.feedback import OutcomeStatus
 from profiles.display import localized_field, reader_language
 
 LARGE_PROJECT_YEN = 10_000_000
@@ -144,7 +148,7 @@ def kpi_figures(*, fiscal_year: int | None = None, suppress: bool = True) -> lis
     CSV) are suppressed where too few organisations are behind them; `suppress=False` gives
     the exact figures (coordinators, tests of the arithmetic)."""
     outcomes = list(
-        Outcome.objects.only(
+        Outcome.objects.filter(status=OutcomeStatus.CONFIRMED).only(
             "agreement_type",
             "amount_yen",
             "duration_years",

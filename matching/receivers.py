@@ -2,8 +2,8 @@
 
 - A changed seed, need, investor profile or venture (`profiles.signals.catalog_row_changed`)
   is (re-)embedded and re-matched in the background: the receiver only enqueues.
-- The two parties of an introduced proposal may read each other's confidential details
-  (`profiles.access.register_confidential_grant`).
+- The two parties of an introduced proposal may read each other's confidential details, and
+  an investor introduced to a venture the venture's (`profiles.access.register_confidential_grant`).
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from django.db.models import Exists, OuterRef
 
 from outbox.dispatch import enqueue
 from profiles import access
-from profiles.models import Need, Organization, Seed
+from profiles.models import Need, Organization, Seed, Venture
 from profiles.signals import catalog_row_changed
 
 
@@ -21,9 +21,16 @@ def embed_changed_row(sender, *, kind: str, object_id: int, **kwargs) -> None:
 
 
 def introduction_grant(*, model: type, org: Organization) -> Exists | None:
-    """Seeds and needs of a proposal that introduced `org` to their owner."""
-    from matching.models import Proposal
+    """Seeds and needs of a proposal that introduced `org` to their owner; ventures an
+    investor introduction introduced `org` (the investor) to."""
+    from matching.models import InvestorIntroduction, Proposal
 
+    if model is Venture:
+        return Exists(
+            InvestorIntroduction.objects.filter(
+                introduced_at__isnull=False, venture=OuterRef("pk"), investor__organization=org
+            )
+        )
     introduced = Proposal.objects.filter(introduced_at__isnull=False)
     if model is Seed:
         return Exists(introduced.filter(seed=OuterRef("pk"), need__organization=org))

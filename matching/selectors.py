@@ -8,6 +8,10 @@ Who sees what:
 - An investor sees the ventures ranked for its own profile (its deal flow).
 - Contacts and confidential details of the need and the seed are shown to the two parties of
   an introduced proposal only (`introduction_for`); for anyone else the proposal does not exist.
+- An investor's interest in a venture is seen by the investor and the venture's university
+  (`investor_introductions_for`); the introduction (contacts) by those two once introduced
+  (`investor_introduction_contacts`); everyone else gets a 404.
+- Outcomes are seen by their two parties (`outcomes_for`), coordinators see all.
 """
 
 from __future__ import annotations
@@ -16,8 +20,10 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 
 from matching.models import (
+    InvestorIntroduction,
     InvestorMatch,
     MatchScore,
+    Outcome,
     PartnershipProposal,
     PartnershipResponse,
     Proposal,
@@ -28,7 +34,7 @@ from matching.models.results import ProposalStatus
 from profiles import access
 from profiles.access import org_of
 from profiles.choices import ApprovalStatus, MemberRole, OrgKind, PublicationStatus
-from profiles.models import Need, Organization
+from profiles.models import Need, Organization, Seed
 
 # A proposal the parties can see: approved by a coordinator, and what follows from that.
 SHOWN_STATUSES = (ProposalStatus.APPROVED, ProposalStatus.INTRODUCED, ProposalStatus.CLOSED)
@@ -253,4 +259,82 @@ def partnership_review_queue() -> QuerySet[PartnershipProposal]:
         PartnershipProposal.objects.filter(status=ProposalStatus.PROPOSED)
         .select_related("company", "academic")
         .order_by("-score", "id")
+    )
+
+
+# --- Seed pages, investor introductions, outcomes (issue 14) -----------------------------------
+
+# Proposals that hold a seed's capacity (the same statuses as matching.services.corpus.COMMITTED).
+CAPACITY_STATUSES = (ProposalStatus.APPROVED, ProposalStatus.INTRODUCED)
+
+
+def seed_capacity_left(*, seed: Seed) -> int:
+    """New partners the seed can still take: its capacity less the proposals that hold it."""
+    used = Proposal.objects.filter(seed=seed, status__in=CAPACITY_STATUSES).count()
+    return max(0, seed.capacity - used)
+
+
+def interests_of(*, user, seed: Seed) -> QuerySet[Proposal]:
+    """The caller's company's proposals with this seed (its interest, the matcher's proposals
+    shown to it), for the seed page."""
+    org = org_of(user)
+    if org is None or org.kind != OrgKind.COMPANY:
+        return Proposal.objects.none()
+    return (
+        Proposal.objects.filter(seed=seed, need__organization=org)
+        .exclude(status=ProposalStatus.PROPOSED, requested_at__isnull=True)
+        .select_related("need")
+        .order_by("-created_at")
+    )
+
+
+def investor_introductions_for(*, user) -> QuerySet[InvestorIntroduction]:
+    """The investor's interests (investor), the interests in the university's ventures
+    (university or institute); every one for coordinators."""
+    base = InvestorIntroduction.objects.select_related(
+        "venture__organization", "investor__organization"
+    )
+    if not access.is_authenticated(user):
+        return base.none()
+    if access.is_coordinator(user):
+        return base.all()
+    org = org_of(user)
+    if org is None or not org.is_approved:
+        return base.none()
+    return base.filter(Q(investor__organization=org) | Q(venture__organization=org))
+
+
+def investor_introduction_contacts(*, user, intro: InvestorIntroduction) -> dict:
+    """Contacts of the investor and the venture's university and the venture's confidential
+    details: for the two parties of an introduced pair only (404 for anyone else)."""
+    org = access.party_org(
+        user, org_ids=[intro.investor.organization_id, intro.venture.organization_id]
+    )
+    if intro.introduced_at is None or org is None:
+        raise Http404
+    return {
+        "investor": _contact(intro.investor.organization),
+        "academic": _contact(intro.venture.organization),
+        "venture_confidential": access.confidential_text(user=user, obj=intro.venture) or "",
+    }
+
+
+def outcomes_for(*, user) -> QuerySet[Outcome]:
+    """Outcomes of the caller's organisation (either party); every one for coordinators."""
+    base = Outcome.objects.select_related(
+        "proposal__need", "proposal__seed", "partnership", "venture", "academic", "company"
+    ).order_by("-recorded_at", "-id")
+    if not access.is_authenticated(user):
+        return base.none()
+    if access.is_coordinator(user):
+        return base.all()
+    org = org_of(user)
+    if org is None or not org.is_approved:
+        return base.none()
+    return base.filter(Q(company=org) | Q(academic=org))
+
+
+def outcome_side(*, user, outcome: Outcome) -> str | None:
+    return side_of(
+        org=org_of(user), company_id=outcome.company_id or 0, academic_id=outcome.academic_id or 0
     )

@@ -10,6 +10,9 @@
   computes proposals, partnerships and investor matches. Any step may be delivered twice, and
   the stale sweep resumes a run that fell silent.
 - `refresh_stale()`: the periodic sweep (CELERY_BEAT_SCHEDULE).
+- `reassign_need(need_id)`: a declined proposal freed one of the need's slots; its proposals
+  are chosen again.
+- `seed_alerts(seed_id)`: after a seed's refresh, the saved-search and watchlist alerts.
 - `learn_weights()`: refit the scoring weights from admin-confirmed feedback.
 
 Every task is declared with `outbox.options.task_options` (acks_late, reject_on_worker_lost,
@@ -61,7 +64,29 @@ def embed_subject(kind: str, object_id: int) -> bool:
 def refresh_matches_for(kind: str, object_id: int) -> dict:
     from matching.services.refresh import subject_refresh
 
-    return subject_refresh(kind=kind, object_id=object_id)
+    result = subject_refresh(kind=kind, object_id=object_id)
+    if kind == "seed":
+        # Now that the seed has its vector: saved searches and watchlists it concerns.
+        enqueue("matching.tasks.seed_alerts", object_id)
+    return result
+
+
+@shared_task(**task_options("matching.tasks.reassign_need", retry_on=(IntegrityError,)))
+def reassign_need(need_id: int) -> dict:
+    """A proposal of the need was declined (its slot is free): choose its proposals again, so
+    the next relevant seed above the floor can be proposed."""
+    from matching.services.refresh import proposals_assign
+
+    return proposals_assign(need_ids=[need_id])
+
+
+@shared_task(**task_options("matching.tasks.seed_alerts", retry_on=(IntegrityError,)))
+def seed_alerts(seed_id: int) -> dict:
+    """A seed was published or changed: alert the saved searches it now matches above the
+    relevance floor and the watchlists it is on (once per version of its public content)."""
+    from matching.services.alerts import seed_alerts_send
+
+    return seed_alerts_send(seed_id=seed_id)
 
 
 def _fail_run_on_bug(run_id: int, step):

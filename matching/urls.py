@@ -15,10 +15,14 @@ from matching.views import (
     coverage,
     dashboards,
     deal_flow,
+    engagement,
+    investors,
     kpi,
+    outcomes,
     partnerships,
     proposals,
     search,
+    seed_page,
 )
 
 api_urlpatterns = [
@@ -117,6 +121,32 @@ urlpatterns = [
     path("", dashboards.landing, name="landing"),
     path("dashboard/", dashboards.dashboard, name="dashboard"),
     path("search/", search.partner_search, name="partner_search"),
+    # The public seed page (not under seeds/<pk>/…, which is the IP office's own editor).
+    path("research-seeds/<int:pk>/", seed_page.seed_page, name="seed_page"),
+    path("research-seeds/<int:pk>/interest/", seed_page.seed_interest, name="seed_interest"),
+    path("research-seeds/<int:pk>/watch/", engagement.seed_watch, name="seed_watch"),
+    path("saved-searches/", engagement.saved_searches, name="saved_searches"),
+    path("watchlist/", engagement.watchlist, name="watchlist"),
+    path("deal-flow/<int:pk>/interest/", investors.investor_interest, name="investor_interest"),
+    path(
+        "investor-introductions/",
+        investors.investor_introduction_list,
+        name="investor_introduction_list",
+    ),
+    path(
+        "investor-introductions/<int:pk>/",
+        investors.investor_introduction,
+        name="investor_introduction",
+    ),
+    path(
+        "investor-introductions/<int:pk>/withdraw/",
+        investors.investor_withdraw,
+        name="investor_withdraw",
+    ),
+    path("ventures/<int:pk>/investors/", investors.venture_investors, name="venture_investors"),
+    path("investments/", investors.investments, name="investments"),
+    path("outcomes/", outcomes.outcome_list, name="outcome_list"),
+    path("outcomes/<int:pk>/<str:action>/", outcomes.outcome_action, name="outcome_action"),
     # Not under needs/<pk>/…: profiles routes needs/<pk>/<action>/ to the need's status actions.
     path("matches/needs/<int:pk>/", coverage.need_matches, name="need_matches"),
     path("unmet-needs/", coverage.unmet_needs, name="unmet_needs"),
@@ -133,4 +163,5 @@ urlpatterns = [
     path("console/uncovered/", coverage.console_uncovered, name="console_uncovered"),
     path("console/rebuild/", console.console_rebuild, name="console_rebuild"),
     path("console/health/", console.console_health, name="console_health"),
+    path("console/outcomes/", outcomes.console_outcomes, name="console_outcomes"),
 ]

@@ -1,8 +1,7 @@
 """Threads between two introduced organisations, their messages, attachments and read markers.
 
-A thread belongs to exactly one subject: an introduced proposal or an introduced partnership
-(`messaging.subjects` says how each kind of subject opens one; an investor introduction adds a
-column and a subject there once it exists). The two organisations are copied onto the thread
+A thread belongs to exactly one subject: an introduced proposal, an introduced partnership or
+an investor introduction (`messaging.subjects` says how each kind of subject opens one). The two organisations are copied onto the thread
 (`company`, `academic`), so every access check is one comparison with the caller's
 organisation. Message text is plain text; attachments are files in Django's storage under a
 name of our own (never the uploader's), read only through the permission-checked view.
@@ -17,8 +16,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from matching.models import PartnershipProposal, Proposal
+from matching.models import InvestorIntroduction, PartnershipProposal, Proposal
 from profiles.models import Organization
+from profiles.display import localized_field
 
 
 class Thread(models.Model):
@@ -32,10 +32,20 @@ class Thread(models.Model):
         on_delete=models.CASCADE,
         related_name="thread",
     )
-    # The two parties (members of these two organisations only may read and write).
+    investor_introduction = models.OneToOneField(
+        InvestorIntroduction,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="thread",
+    )
+    # The two parties (for an investor introduction: the investor as `company`, the venture's
+    # university as `academic`) (members of these two organisations only may read and write).
     company = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
     academic = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
     title = models.CharField(_("件名"), max_length=300)
+    # The title with the organisations' English names, for English readers ("" = as `title`).
+    title_en = models.CharField(_("件名 (英語)"), max_length=300, blank=True, default="")
     message_count = models.PositiveIntegerField(_("メッセージ数"), default=0)
     last_message_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -47,8 +57,21 @@ class Thread(models.Model):
         constraints = [
             # Exactly one subject (a new subject kind adds its column to this check).
             models.CheckConstraint(
-                condition=(Q(proposal__isnull=False) & Q(partnership__isnull=True))
-                | (Q(proposal__isnull=True) & Q(partnership__isnull=False)),
+                condition=(
+                    Q(proposal__isnull=False)
+                    & Q(partnership__isnull=True)
+                    & Q(investor_introduction__isnull=True)
+                )
+                | (
+                    Q(proposal__isnull=True)
+                    & Q(partnership__isnull=False)
+                    & Q(investor_introduction__isnull=True)
+                )
+                | (
+                    Q(proposal__isnull=True)
+                    & Q(partnership__isnull=True)
+                    & Q(investor_introduction__isnull=False)
+                ),
                 name="thread_one_subject",
             )
         ]
@@ -58,12 +81,19 @@ class Thread(models.Model):
         return self.title
 
     @property
+    def display_title(self) -> str:
+        """The title in the reader's language (`title_en` for an English reader when set)."""
+        return localized_field(self, "title")
+
+    @property
     def subject_kind(self) -> str:
-        return "proposal" if self.proposal_id else "partnership"
+        if self.proposal_id:
+            return "proposal"
+        return "partnership" if self.partnership_id else "investor"
 
     @property
     def subject_id(self) -> int:
-        return self.proposal_id or self.partnership_id
+        return self.proposal_id or self.partnership_id or self.investor_introduction_id
 
 
 class Message(models.Model):

@@ -69,7 +69,11 @@ def thread_for(*, user, pk: int) -> Thread:
 
 def thread_of_subject(*, user, kind: str, subject_id: int) -> Thread | None:
     """The caller's thread about a subject, if there is one."""
-    field = {"proposal": "proposal_id", "partnership": "partnership_id"}.get(kind)
+    field = {
+        "proposal": "proposal_id",
+        "partnership": "partnership_id",
+        "investor": "investor_introduction_id",
+    }.get(kind)
     if field is None or subject_id < 1 or subject_id > PK_MAX:
         return None
     return threads_for(user=user).filter(**{field: subject_id}).first()

@@ -6,10 +6,9 @@ Each entry loads the subject by id, only once it is introduced (both parties int
 gives its two organisations, its title (public words: the need's and the seed's titles, the
 organisations' names, which the introduction already shows) and the page of the subject.
 
-An investor introduction does not exist yet. When it does: add a `investor_introduction`
-OneToOneField on `Thread` (and to its one-subject check constraint), an entry `"investor"`
-below whose parties are (the investor organisation, the venture's university), and a line in
-`subject_of`. Investors then get the `message` notification for "the venture replies".
+The `"investor"` entry is the investor introduction (`matching.models.InvestorIntroduction`):
+its parties are the investor organisation (stored as the thread's `company`) and the venture's
+university; the investor hears of "the venture replies" through the `message` notification.
 """
 
 from __future__ import annotations
@@ -19,7 +18,7 @@ from dataclasses import dataclass
 
 from django.urls import reverse
 
-from matching.models import PartnershipProposal, Proposal
+from matching.models import InvestorIntroduction, PartnershipProposal, Proposal
 
 
 @dataclass(frozen=True)
@@ -29,7 +28,13 @@ class Subject:
     load: Callable[[int], object | None]  # the introduced subject, or None
     parties: Callable[[object], tuple[int, int]]  # (company-side org id, academic org id)
     title: Callable[[object], str]
+    # The title with the organisations' English names (for English readers; "" = as `title`).
+    title_en: Callable[[object], str]
     url: Callable[[object], str]
+
+
+def _en(org) -> str:
+    return org.name_en or org.name
 
 
 def _proposal(pk: int) -> Proposal | None:
@@ -48,6 +53,14 @@ def _partnership(pk: int) -> PartnershipProposal | None:
     )
 
 
+def _investor(pk: int) -> InvestorIntroduction | None:
+    return (
+        InvestorIntroduction.objects.select_related("venture", "investor__organization")
+        .filter(pk=pk, introduced_at__isnull=False)
+        .first()
+    )
+
+
 SUBJECTS: dict[str, Subject] = {
     "proposal": Subject(
         kind="proposal",
@@ -55,6 +68,7 @@ SUBJECTS: dict[str, Subject] = {
         load=_proposal,
         parties=lambda p: (p.need.organization_id, p.seed.organization_id),
         title=lambda p: f"{p.need.title} × {p.seed.title}",
+        title_en=lambda p: "",  # what the two parties wrote, in their own words
         url=lambda p: reverse("introduction", args=[p.pk]),
     ),
     "partnership": Subject(
@@ -63,7 +77,17 @@ SUBJECTS: dict[str, Subject] = {
         load=_partnership,
         parties=lambda pp: (pp.company_id, pp.academic_id),
         title=lambda pp: f"{pp.company.name} × {pp.academic.name}",
+        title_en=lambda pp: f"{_en(pp.company)} × {_en(pp.academic)}",
         url=lambda pp: reverse("partnership_detail", args=[pp.pk]),
+    ),
+    "investor": Subject(
+        kind="investor",
+        field="investor_introduction",
+        load=_investor,
+        parties=lambda ii: (ii.investor.organization_id, ii.venture.organization_id),
+        title=lambda ii: f"{ii.investor.organization.name} × {ii.venture.name}",
+        title_en=lambda ii: f"{_en(ii.investor.organization)} × {ii.venture.name}",
+        url=lambda ii: reverse("investor_introduction", args=[ii.pk]),
     ),
 }
 

@@ -29,6 +29,11 @@ class Kind(models.TextChoices):
     MATCH_RUN_FAILED = "match_run_failed", gettext_lazy("マッチング再計算の失敗")
     IMPORT_FAILED = "import_failed", gettext_lazy("CSVインポートの失敗")
     EMAIL_FAILED = "email_failed", gettext_lazy("メール送信の失敗")
+    SEARCH_ALERT = "search_alert", gettext_lazy("保存した検索の新しい一致")
+    WATCH_ALERT = "watch_alert", gettext_lazy("ウォッチ中の研究シーズの更新")
+    INVESTOR_INTERESTED = "investor_interested", gettext_lazy("投資家の関心")
+    OUTCOME_PENDING = "outcome_pending", gettext_lazy("確認を待つ成果")
+    OUTCOME_DISPUTED = "outcome_disputed", gettext_lazy("異議のある成果")
 
 
 class Mode(models.TextChoices):
@@ -43,20 +48,35 @@ ACADEMIC_KINDS = (
     Kind.INTRODUCED,
     Kind.MESSAGE,
     Kind.WEEKLY_NEEDS,
+    Kind.INVESTOR_INTERESTED,
+    Kind.OUTCOME_PENDING,
+    Kind.SEARCH_ALERT,
+    Kind.WATCH_ALERT,
 )
 COMPANY_KINDS = (
     Kind.PROPOSAL_APPROVED,
     Kind.COUNTERPART_INTERESTED,
     Kind.INTRODUCED,
     Kind.MESSAGE,
+    Kind.OUTCOME_PENDING,
+    Kind.SEARCH_ALERT,
+    Kind.WATCH_ALERT,
 )
-INVESTOR_KINDS = (Kind.DEAL_FLOW, Kind.MESSAGE)
+INVESTOR_KINDS = (
+    Kind.DEAL_FLOW,
+    Kind.INTRODUCED,
+    Kind.MESSAGE,
+    Kind.OUTCOME_PENDING,
+    Kind.SEARCH_ALERT,
+    Kind.WATCH_ALERT,
+)
 COORDINATOR_KINDS = (
     Kind.ORG_PENDING,
     Kind.REVIEW_QUEUE,
     Kind.MATCH_RUN_FAILED,
     Kind.IMPORT_FAILED,
     Kind.EMAIL_FAILED,
+    Kind.OUTCOME_DISPUTED,
 )
 
 # Shown in the bell only: an e-mail about a failed e-mail could fail the same way, forever.
@@ -66,6 +86,9 @@ IN_APP_ONLY = frozenset({Kind.EMAIL_FAILED})
 # fill with several ventures at a time, once a day.
 DEFAULT_MODES: dict[str, str] = {kind: Mode.IMMEDIATE for kind in Kind.values}
 DEFAULT_MODES[Kind.DEAL_FLOW] = Mode.DIGEST
+# Alerts of saved searches and watched seeds can come several a day: once a day by default.
+DEFAULT_MODES[Kind.SEARCH_ALERT] = Mode.DIGEST
+DEFAULT_MODES[Kind.WATCH_ALERT] = Mode.DIGEST
 DEFAULT_MODES[Kind.EMAIL_FAILED] = Mode.OFF
 
 
@@ -87,8 +110,9 @@ def _pair(params: dict) -> dict:
 
 
 def _name(p: dict, key: str) -> str:
-    """An organisation's name in the params, in English for an English reader where the
-    notification recorded the organisation's English name (`<key>_en`)."""
+    """A name in the params (an organisation's, or a title made of organisations' names), in
+    English for an English reader where the notification recorded the English one
+    (`<key>_en`)."""
     english = p.get(f"{key}_en")
     if english and reader_language() == "en":
         return english
@@ -120,11 +144,16 @@ def notification_text(kind: str, params: dict) -> str:
     if kind == Kind.INTRODUCED:
         if p.get("subject") == "partnership":
             return _("%(partner)s との組織対組織の連携で紹介が成立しました。") % partner
+        if p.get("subject") == "investor":
+            return _("投資家「%(investor)s」とベンチャー「%(venture)s」の紹介が成立しました。") % {
+                "investor": _name(p, "investor"),
+                "venture": p.get("venture", ""),
+            }
         return _("紹介が成立しました: ニーズ「%(need)s」× 研究シーズ「%(seed)s」") % _pair(p)
     if kind == Kind.MESSAGE:
         return _("%(org)s から新しいメッセージ: %(thread)s") % {
             "org": _name(p, "org"),
-            "thread": p.get("thread", ""),
+            "thread": _name(p, "thread"),
         }
     if kind == Kind.WEEKLY_NEEDS:
         return _("この1週間に、貴組織の分野で新しいニーズが %(count)d 件公開されました。") % {
@@ -151,6 +180,28 @@ def notification_text(kind: str, params: dict) -> str:
         return _("「%(org)s」のCSVインポート #%(job)s が失敗しました。") % {
             "org": _name(p, "org"),
             "job": p.get("job", ""),
+        }
+    if kind == Kind.SEARCH_ALERT:
+        return _("保存した検索「%(search)s」に新しく一致した研究シーズ: %(seed)s") % {
+            "search": p.get("search", ""),
+            "seed": p.get("seed", ""),
+        }
+    if kind == Kind.WATCH_ALERT:
+        return _("ウォッチ中の研究シーズ「%(seed)s」が更新されました。") % {
+            "seed": p.get("seed", "")
+        }
+    if kind == Kind.INVESTOR_INTERESTED:
+        return _("投資家「%(investor)s」がベンチャー「%(venture)s」に関心を示しました。") % {
+            "investor": _name(p, "investor"),
+            "venture": p.get("venture", ""),
+        }
+    if kind == Kind.OUTCOME_PENDING:
+        return _("相手側が成果を記録しました。内容を確認してください: %(subject)s") % {
+            "subject": _name(p, "subject_title")
+        }
+    if kind == Kind.OUTCOME_DISPUTED:
+        return _("成果 #%(outcome)s に異議が申し立てられました。判断してください。") % {
+            "outcome": p.get("outcome", "")
         }
     if kind == Kind.EMAIL_FAILED:
         return _("%(user)s へのメールを %(attempts)d 回試みましたが、送信できませんでした。") % {

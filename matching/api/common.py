@@ -124,4 +124,7 @@ def outcome_data(outcome) -> dict:
         "academic": outcome.academic_id,
         "company": outcome.company_id,
         "recorded_at": outcome.recorded_at,
+        # pending until the other party confirms it; only confirmed outcomes count in the KPIs.
+        "status": outcome.status,
+        "recorded_side": outcome.recorded_side,
     }

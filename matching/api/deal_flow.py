@@ -20,7 +20,7 @@ from matching.api.common import (
 from matching.models import (
     InvestorMatch,
 )
-from matching.services import proposals as proposal_services
+from matching.services import agreements as agreement_services
 
 
 class DealFlowSerializer(api_fields.ModelSerializer):
@@ -59,5 +59,5 @@ class DealFlowOutcomeView(APIView):
     def post(self, request, pk: int):
         match = get_or_404(selectors.investor_deal_flow(user=request.user), pk)
         data = validated(OutcomeInput, request.data)
-        outcome = proposal_services.outcome_record(venture=match.venture, by=request.user, **data)
+        outcome = agreement_services.outcome_record(venture=match.venture, by=request.user, **data)
         return Response(outcome_data(outcome), status=status.HTTP_201_CREATED)

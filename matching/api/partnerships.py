@@ -24,6 +24,7 @@ from matching.api.common import (
 from matching.models import (
     PartnershipProposal,
 )
+from matching.services import agreements as agreement_services
 from matching.services import proposals as proposal_services
 from profiles import access
 
@@ -126,5 +127,7 @@ class PartnershipOutcomeView(APIView):
     def post(self, request, pk: int):
         partnership = get_or_404(selectors.partnerships_for(user=request.user), pk)
         data = validated(OutcomeInput, request.data)
-        outcome = proposal_services.outcome_record(partnership=partnership, by=request.user, **data)
+        outcome = agreement_services.outcome_record(
+            partnership=partnership, by=request.user, **data
+        )
         return Response(outcome_data(outcome), status=status.HTTP_201_CREATED)

@@ -24,6 +24,7 @@ from matching.api.common import (
 from matching.models import (
     Proposal,
 )
+from matching.services import agreements as agreement_services
 from matching.services import proposals as proposal_services
 from profiles import access
 from profiles.services.audit import confidential_reads_record
@@ -171,7 +172,7 @@ class ProposalOutcomeView(APIView):
     def post(self, request, pk: int):
         proposal = get_or_404(selectors.proposals_for(user=request.user), pk)
         data = validated(OutcomeInput, request.data)
-        outcome = proposal_services.outcome_record(proposal=proposal, by=request.user, **data)
+        outcome = agreement_services.outcome_record(proposal=proposal, by=request.user, **data)
         return Response(outcome_data(outcome), status=status.HTTP_201_CREATED)
 
 

@@ -6,10 +6,15 @@
   partnership proposals, investor–venture matches, offline evaluation results.
 - `feedback`: each side's response to a proposal and recorded outcomes (agreements).
 - `calibration`: calibrations of relevance per embedding model (fitted on a gold file).
+- `engagement`: saved searches, the watchlist of seeds, and the alerts they sent.
+- `investors`: investor introductions (an investor's interest in a venture, the university's
+  answer).
 """
 
 from .calibration import RelevanceCalibration
+from .engagement import SavedSearch, SearchAlert, WatchedSeed
 from .feedback import Outcome, PartnershipResponse, ProposalResponse
+from .investors import InvestorIntroduction
 from .results import (
     EvaluationResult,
     InvestorMatch,
@@ -23,6 +28,7 @@ from .vectors import EmbeddingVector, MatchRun, MatchRunChunk
 __all__ = [
     "EmbeddingVector",
     "EvaluationResult",
+    "InvestorIntroduction",
     "InvestorMatch",
     "MatchRun",
     "MatchRunChunk",
@@ -34,4 +40,7 @@ __all__ = [
     "Proposal",
     "ProposalResponse",
     "RelevanceCalibration",
+    "SavedSearch",
+    "SearchAlert",
+    "WatchedSeed",
 ]

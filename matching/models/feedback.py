@@ -7,6 +7,7 @@ from django.core.validators import MaxValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from profiles.choices import Stage
 from profiles.models import Organization, Venture
 
 from .results import PartnershipProposal, Proposal
@@ -91,12 +92,25 @@ class CrossAppointmentDirection(models.TextChoices):
     COMPANY_TO_UNIVERSITY = "company_to_university", _("企業→大学")
 
 
+class OutcomeStatus(models.TextChoices):
+    PENDING = "pending", _("相手側の確認待ち")
+    CONFIRMED = "confirmed", _("確認済み")
+    DISPUTED = "disputed", _("異議あり (調整役が判断)")
+    REJECTED = "rejected", _("取り消し")
+
+
 class Outcome(models.Model):
     """An agreement that came out of the platform: the source of the national KPI figures.
 
     Linked to the proposal, partnership or venture it came from; `academic` and `company` are
     stored so KPI aggregation is one query. Amounts are yen for the whole agreement, with
     `duration_years` for per-year figures.
+
+    An outcome recorded by one party (`recorded_side`) is `pending` until the other party
+    confirms it, or `disputed` until a coordinator resolves the dispute (confirmed or rejected);
+    only confirmed outcomes count in the KPIs (matching.outcomes). The column's default is
+    `confirmed` so rows written before confirmation existed (and demo data written directly)
+    keep counting; `outcome_record` always writes `pending`.
     """
 
     proposal = models.ForeignKey(
@@ -135,13 +149,39 @@ class Outcome(models.Model):
     cross_appointment_count = models.PositiveSmallIntegerField(default=0)
     fiscal_year = models.PositiveSmallIntegerField(null=True, blank=True)
     note = models.TextField(blank=True, max_length=5000)
+    # A spin-off investment's round and the day the agreement was made (the investments page).
+    stage = models.CharField(max_length=16, choices=Stage.choices, blank=True)
+    agreed_on = models.DateField(null=True, blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     recorded_at = models.DateTimeField(auto_now_add=True)
+    # Which party recorded it ("company": the company or investor, "academic": the university).
+    recorded_side = models.CharField(max_length=16, choices=Side.choices, blank=True)
+    status = models.CharField(
+        max_length=16, choices=OutcomeStatus.choices, default=OutcomeStatus.CONFIRMED
+    )
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    dispute_note = models.TextField(blank=True, max_length=5000)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    resolved_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-recorded_at"]
+        indexes = [models.Index(fields=["status"])]
 
     def __str__(self) -> str:
         return f"{self.get_agreement_type_display()} ¥{self.amount_yen:,}"

@@ -88,9 +88,11 @@ class Proposal(models.Model):
     Lifecycle: proposed → approved (shown to both sides) or suppressed → each side responds
     (ProposalResponse) → introduced when both are interested → outcome (Outcome).
 
-    The matcher writes proposals above the relevance floor; a company may also ask about a
-    weaker seed for a need without one (`requested_by`): such a request waits for a
-    coordinator like any proposal, and the matcher never removes it.
+    The matcher writes proposals above the relevance floor; a company may also express
+    interest in a seed for one of its needs (from the seed page, a search hit or a weak match:
+    `requested_by`, `requested_at`, `request_message`): such a request enters the same
+    lifecycle (coordinator review when MATCHING_REQUEST_REVIEW is on) with the company's side
+    already interested, and the matcher never removes it.
     """
 
     need = models.ForeignKey(Need, on_delete=models.CASCADE, related_name="proposals")
@@ -105,6 +107,9 @@ class Proposal(models.Model):
         related_name="+",
     )
     requested_at = models.DateTimeField(null=True, blank=True)
+    # The company's message to the university when it expressed interest (public words it
+    # chose to send; shown to both parties and coordinators).
+    request_message = models.TextField(blank=True, max_length=2000)
     signals = models.JSONField(default=dict)
     explanation = models.JSONField(default=dict)
     model_id = models.CharField(max_length=200, blank=True)

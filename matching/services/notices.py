@@ -16,6 +16,13 @@ anonymous: the university is told "a company", with the need's public title).
 | a venture enters an investor's deal flow (among the venture's best NOTIFICATIONS_DEAL_FLOW_TOP investors, positive semantic signal) | the investor | deal_flow |
 | daily: proposals waiting for review | coordinators | review_queue |
 | weekly: needs published in the fields of a university's seeds | the university | weekly_needs |
+| a company's interest is shown (at once, or approved by a coordinator) | the university ("a company is interested"), the company | counterpart_interested, proposal_approved |
+| an investor marks interest in a venture | the venture's university | investor_interested |
+| the university answers an investor with interest | both | introduced |
+| one party records an outcome | the other party | outcome_pending |
+| the other party disputes it | coordinators | outcome_disputed |
+| a new or changed seed matches a saved search above the floor | the search's owner | search_alert |
+| a watched seed changes its public content | the watcher | watch_alert |
 
 A notification is unique per recipient × kind × subject × event: an answer changed back and
 forth, a re-approval, a refresh that ranks a venture again all notify once.
@@ -33,7 +40,7 @@ from matching.models import InvestorMatch, PartnershipProposal, Proposal
 from matching.models.feedback import Side
 from matching.models.results import ProposalStatus
 from notifications.kinds import Kind
-from notifications.services.notify import coordinators_notify, members_notify
+from notifications.services.notify import coordinators_notify, members_notify, notify
 from profiles.choices import ACADEMIC_KINDS, ApprovalStatus, PublicationStatus
 from profiles.models import InvestorProfile, Need, Organization, Seed, Venture
 
@@ -248,8 +255,140 @@ def weekly_needs_notify(*, now: datetime | None = None) -> int:
     return told
 
 
+# --- Interest, investor introductions, outcomes, alerts (issue 14) ----------------------------
+
+
+def request_shown_notify(*, proposal: Proposal) -> None:
+    """A company's interest is shown to the university (at once, or once a coordinator
+    approved it): the university hears that a company is interested (never which, before the
+    introduction), the company that its interest was passed on."""
+    members_notify(
+        org_ids=[proposal.seed.organization_id],
+        kind=Kind.COUNTERPART_INTERESTED,
+        subject_type="proposal",
+        subject_id=proposal.pk,
+        url=reverse("proposal_detail", args=[proposal.pk]),
+        params=_proposal_params(proposal, Side.ACADEMIC),
+    )
+    members_notify(
+        org_ids=[proposal.need.organization_id],
+        kind=Kind.PROPOSAL_APPROVED,
+        subject_type="proposal",
+        subject_id=proposal.pk,
+        url=reverse("proposal_detail", args=[proposal.pk]),
+        params=_proposal_params(proposal, Side.COMPANY),
+    )
+
+
+def investor_interested_notify(*, intro) -> None:
+    """An investor marked interest in a venture: its university hears which investor."""
+    members_notify(
+        org_ids=[intro.venture.organization_id],
+        kind=Kind.INVESTOR_INTERESTED,
+        subject_type="investor_introduction",
+        subject_id=intro.pk,
+        url=reverse("venture_investors", args=[intro.venture_id]),
+        params={
+            "investor": intro.investor.organization.name,
+            "investor_en": intro.investor.organization.name_en,
+            "venture": intro.venture.name,
+        },
+    )
+
+
+def investor_introduced_notify(*, intro) -> None:
+    """The university answered an investor's interest with interest: both are introduced."""
+    for org_id in (intro.investor.organization_id, intro.venture.organization_id):
+        members_notify(
+            org_ids=[org_id],
+            kind=Kind.INTRODUCED,
+            subject_type="investor_introduction",
+            subject_id=intro.pk,
+            url=reverse("investor_introduction", args=[intro.pk]),
+            params={
+                "subject": "investor",
+                "investor": intro.investor.organization.name,
+                "investor_en": intro.investor.organization.name_en,
+                "venture": intro.venture.name,
+            },
+        )
+
+
+def _outcome_subject(outcome) -> dict:
+    """`subject_title` (and, for a partnership, `subject_title_en` with the English names)."""
+    if outcome.proposal_id:
+        return {"subject_title": f"{outcome.proposal.need.title} × {outcome.proposal.seed.title}"}
+    if outcome.partnership_id:
+        p = outcome.partnership
+        return {
+            "subject_title": f"{p.company.name} × {p.academic.name}",
+            "subject_title_en": f"{p.company.name_en or p.company.name} × "
+            f"{p.academic.name_en or p.academic.name}",
+        }
+    return {"subject_title": outcome.venture.name if outcome.venture_id else ""}
+
+
+def outcome_pending_notify(*, outcome) -> None:
+    """One party recorded an outcome: the other party is asked to confirm it."""
+    other = outcome.academic_id if outcome.recorded_side == Side.COMPANY else outcome.company_id
+    if other is None:
+        return
+    members_notify(
+        org_ids=[other],
+        kind=Kind.OUTCOME_PENDING,
+        subject_type="outcome",
+        subject_id=outcome.pk,
+        url=reverse("outcome_list"),
+        params=_outcome_subject(outcome),
+    )
+
+
+def outcome_disputed_notify(*, outcome) -> None:
+    coordinators_notify(
+        kind=Kind.OUTCOME_DISPUTED,
+        subject_type="outcome",
+        subject_id=outcome.pk,
+        url=reverse("console_outcomes"),
+        params={"outcome": outcome.pk},
+    )
+
+
+def search_alert_notify(*, saved_search, seed, version: str) -> None:
+    """A new or changed seed matches a saved search above the relevance floor (once per
+    version of the seed's public content)."""
+    notify(
+        recipients=[saved_search.user],
+        kind=Kind.SEARCH_ALERT,
+        subject_type="saved_search",
+        subject_id=saved_search.pk,
+        event=f"{seed.pk}:{version}",
+        url=reverse("seed_page", args=[seed.pk]),
+        params={"search": saved_search.name, "seed": seed.title},
+    )
+
+
+def watch_alert_notify(*, watch, seed, version: str) -> None:
+    """A seed on someone's watchlist changed its public content."""
+    notify(
+        recipients=[watch.user],
+        kind=Kind.WATCH_ALERT,
+        subject_type="seed",
+        subject_id=seed.pk,
+        event=version,
+        url=reverse("seed_page", args=[seed.pk]),
+        params={"seed": seed.title},
+    )
+
+
 __all__ = [
     "deal_flow_notify",
+    "investor_interested_notify",
+    "investor_introduced_notify",
+    "outcome_disputed_notify",
+    "outcome_pending_notify",
+    "request_shown_notify",
+    "search_alert_notify",
+    "watch_alert_notify",
     "interested_notify",
     "introduced_notify",
     "match_run_failed_notify",

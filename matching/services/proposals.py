@@ -4,17 +4,20 @@
         │  ▲                   │  └──both responded, one declined──▶ closed
         └──┴──suppress◀────────┘
 
-- A company may ask about a seed the matcher did not propose (a weak match of a need with no
-  good match yet): `proposal_request` writes a `proposed` row marked `requested_at`, which
-  waits in the same review queue and which the matcher never removes.
+- A company may express interest in a seed for one of its needs (the seed page, a search hit,
+  a weak match of a need with no good match yet): `proposal_request` writes a row marked
+  `requested_at` with the company's side already interested; it waits in the same review
+  queue (MATCHING_REQUEST_REVIEW) and the matcher never removes it.
 - Coordinators (`user.is_staff`) approve or suppress. A suppressed proposal can be approved
   later; an approved one can be suppressed as long as nobody was introduced.
 - Each side (the need's company, the seed's university) marks interested or declined with a
-  reason from `DeclineReason`; a side may change its answer until the proposal is introduced
-  or closed. Every answer is kept (ProposalResponse) for evaluation and learning.
+  reason from `DeclineReason`; a side may change an "interested" until the proposal is
+  introduced. A decline closes the proposal at once, which frees the need's slot: the need's
+  proposals are chosen again (`matching.tasks.reassign_need`). Every answer is kept (ProposalResponse) for evaluation and learning.
 - When both sides are interested the proposal is introduced: contacts and confidential details
   of the need and the seed become visible to the two parties (see matching.selectors).
-- Only the two parties of an introduced proposal record outcomes (agreements).
+- Only the two parties of an introduced proposal record outcomes (agreements):
+  `matching.services.agreements`.
 
 Partnerships (company × university) follow the same lifecycle with PartnershipResponse, and an
 investor (or the venture's university) records an investment outcome for a venture that the
@@ -30,27 +33,23 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from matching.engine.explain import match_explanation
 from matching.models import (
-    InvestorMatch,
     MatchScore,
-    Outcome,
     PartnershipProposal,
     PartnershipResponse,
     Proposal,
     ProposalResponse,
 )
-from matching.models.feedback import (
-    AgreementType,
-    CrossAppointmentDirection,
-    Decision,
-    DeclineReason,
-)
+from matching.models.feedback import Decision, DeclineReason, Side
 from matching.models.results import ProposalStatus
 from matching.selectors import side_of
 from matching.signals import send_introduced
-from profiles.access import org_of, require_coordinator_user, require_member
-from profiles.choices import MAX_YEN, PublicationStatus
-from profiles.models import Need, Seed, Venture
+from outbox.dispatch import enqueue
+from profiles.access import is_member_of, org_of, require_coordinator_user
+from profiles.choices import PublicationStatus
+from profiles.models import Need, Seed
+from profiles.selectors.catalog import seeds_visible_to
 
 from . import notices
 from .refresh.needs import proposal_explanation
@@ -60,7 +59,7 @@ COMMENT_MAX = 5000
 NOTE_MAX = 5000
 
 
-def _clean_text(value, *, field: str, max_length: int, required: bool = False) -> str:
+def clean_text(value, *, field: str, max_length: int, required: bool = False) -> str:
     if value is None:
         value = ""
     if not isinstance(value, str):
@@ -77,28 +76,93 @@ def _clean_text(value, *, field: str, max_length: int, required: bool = False) -
     return value
 
 
-# --- A company asks about a seed ------------------------------------------------------------
+# --- A company expresses interest in a seed ----------------------------------------------------
+
+REQUEST_MESSAGE_MAX = 2000
+# A proposal a company may still express interest in: one nobody has acted on or one that is
+# being discussed; a suppressed, closed or introduced pair is settled.
+_LIVE = (ProposalStatus.PROPOSED, ProposalStatus.APPROVED, ProposalStatus.INTRODUCED)
+
+
+def _request_explanation(*, need: Need, seed: Seed, score: MatchScore | None) -> dict:
+    """The stored explanation of a request: the matcher's when it scored the pair; for a need
+    it has not scored yet (written on the spot), the terms the two public texts share."""
+    if score is not None:
+        return proposal_explanation(need=need, seed=seed, score=score, weights=active_weights())
+    explanation = match_explanation(
+        need_text=need.embedding_text(),
+        seed_text=seed.embedding_text(),
+        need_keywords=need.keywords or [],
+        seed_keywords=seed.keywords or [],
+        signals={},
+    )
+    explanation.update({"values": {}, "weights": {}, "defaults": [], "relevance": None})
+    return explanation
 
 
 @transaction.atomic
-def proposal_request(*, need: Need, seed: Seed, by) -> Proposal:
-    """The need's company asks the coordinators to consider `seed` for `need` (a seed among
-    the need's ranked ones that the matcher did not propose). The request waits for review
-    like any proposal; at most MATCHING_PROPOSALS_PER_NEED requests wait per need."""
+def proposal_request(*, need: Need, seed: Seed, by, message: str = "") -> Proposal:
+    """The need's company expresses interest in `seed` for `need` (関心を伝える: from the seed
+    page, a search hit, or a weak match of a need with no good match yet).
+
+    This is a company-initiated proposal in the same lifecycle: the company's side is recorded
+    as interested with `message`; it waits for a coordinator's review when
+    MATCHING_REQUEST_REVIEW is on (else it is shown to the university at once), then the
+    university answers. A pair already proposed, asked about or settled is refused, and so is
+    a second interest of the same company in the same seed while the first is open; at most
+    MATCHING_PROPOSALS_PER_NEED requests wait per need. An anonymous need stays anonymous:
+    the university hears of "a company" and sees the need under its public title."""
+    message = clean_text(message, field="message", max_length=REQUEST_MESSAGE_MAX)
     need = Need.objects.select_for_update().select_related("organization").get(pk=need.pk)
-    require_member(org=need.organization, by=by)
-    if by is None:
-        raise PermissionDenied(_("問い合わせは企業のメンバーが行います。"))
+    if by is None or not is_member_of(by, need.organization):
+        raise PermissionDenied(_("関心を伝えられるのはニーズを登録した企業のメンバーです。"))
     if need.status != PublicationStatus.PUBLISHED:
         raise ValidationError({"need": [_("公開中のニーズについてのみ問い合わせできます。")]})
-    score = (
-        MatchScore.objects.filter(need=need, seed=seed).select_related("seed__organization").first()
+    seed = (
+        seeds_visible_to(user=by)
+        .filter(pk=seed.pk, status=PublicationStatus.PUBLISHED)
+        .select_related("organization")
+        .first()
     )
-    if score is None or score.seed.status != PublicationStatus.PUBLISHED:
-        raise ValidationError({"seed": [_("この研究シーズはこのニーズの候補に含まれていません。")]})
-    if Proposal.objects.filter(need=need, seed=seed).exists():
+    if seed is None or seed.organization_id == need.organization_id:
+        raise ValidationError({"seed": [_("この研究シーズは公開されていません。")]})
+    existing = Proposal.objects.select_for_update().filter(need=need, seed=seed).first()
+    if existing is not None and not (
+        existing.status == ProposalStatus.PROPOSED and existing.requested_at is None
+    ):
+        if existing.status == ProposalStatus.APPROVED and existing.requested_at is None:
+            raise ValidationError(
+                {
+                    "seed": [
+                        _(
+                            "この組み合わせはすでに提案されています。"
+                            "提案のページで「関心あり」と回答してください。"
+                        )
+                    ]
+                }
+            )
         raise ValidationError(
             {"seed": [_("この研究シーズはすでに提案済みか、問い合わせ済みです。")]}
+        )
+    other = (
+        Proposal.objects.filter(
+            seed=seed,
+            need__organization=need.organization,
+            requested_at__isnull=False,
+            status__in=_LIVE,
+        )
+        .exclude(need=need)
+        .select_related("need")
+        .first()
+    )
+    if other is not None:
+        raise ValidationError(
+            {
+                "seed": [
+                    _("この研究シーズには、ニーズ「%(need)s」ですでに関心を伝えています。")
+                    % {"need": other.need.title}
+                ]
+            }
         )
     waiting = Proposal.objects.filter(
         need=need, status=ProposalStatus.PROPOSED, requested_at__isnull=False
@@ -112,19 +176,40 @@ def proposal_request(*, need: Need, seed: Seed, by) -> Proposal:
                 ]
             }
         )
-    return Proposal.objects.create(
-        need=need,
-        seed=score.seed,
-        score=score.score,
-        relevance=score.relevance,
-        signals=score.signals,
-        explanation=proposal_explanation(
-            need=need, seed=score.seed, score=score, weights=active_weights()
-        ),
-        model_id=score.model_id,
-        requested_by=by,
-        requested_at=timezone.now(),
+    score = MatchScore.objects.filter(need=need, seed=seed).first()
+    now = timezone.now()
+    values = {
+        "score": score.score if score else 0.0,
+        "relevance": score.relevance if score else None,
+        "signals": score.signals if score else {},
+        "explanation": _request_explanation(need=need, seed=seed, score=score),
+        "model_id": score.model_id if score else "",
+        "requested_by": by,
+        "requested_at": now,
+        "request_message": message,
+    }
+    if not settings.MATCHING_REQUEST_REVIEW:
+        values.update(status=ProposalStatus.APPROVED, reviewed_at=now)
+    if existing is not None:  # the matcher's open proposal becomes the company's request
+        for name, value in values.items():
+            setattr(existing, name, value)
+        existing.save()
+        proposal = existing
+    else:
+        proposal = Proposal.objects.create(need=need, seed=seed, **values)
+    ProposalResponse.objects.update_or_create(
+        proposal=proposal,
+        side=Side.COMPANY,
+        defaults={
+            "decision": Decision.INTERESTED,
+            "reason": "",
+            "comment": message,
+            "responded_by": by,
+        },
     )
+    if proposal.status == ProposalStatus.APPROVED:
+        notices.request_shown_notify(proposal=proposal)
+    return proposal
 
 
 # --- Review by a coordinator ---------------------------------------------------------------
@@ -151,7 +236,7 @@ def _review(obj, *, by, note: str, to: str, allowed_from: tuple[str, ...]):
 @transaction.atomic
 def proposal_approve(*, proposal: Proposal, by, note: str = "") -> Proposal:
     """Approve a proposal: from now on both sides see it and can respond."""
-    note = _clean_text(note, field="note", max_length=NOTE_MAX)
+    note = clean_text(note, field="note", max_length=NOTE_MAX)
     proposal = Proposal.objects.select_for_update().get(pk=proposal.pk)
     _review(
         proposal,
@@ -161,14 +246,17 @@ def proposal_approve(*, proposal: Proposal, by, note: str = "") -> Proposal:
         allowed_from=(ProposalStatus.PROPOSED, ProposalStatus.SUPPRESSED),
     )
     proposal.save(update_fields=["status", "reviewed_by", "reviewed_at", "review_note"])
-    notices.proposal_approved_notify(proposal=proposal)
+    if proposal.requested_at is not None:
+        notices.request_shown_notify(proposal=proposal)
+    else:
+        notices.proposal_approved_notify(proposal=proposal)
     return proposal
 
 
 @transaction.atomic
 def proposal_suppress(*, proposal: Proposal, by, note: str) -> Proposal:
     """Suppress a proposal (with the reason in `note`): neither side sees it."""
-    note = _clean_text(note, field="note", max_length=NOTE_MAX, required=True)
+    note = clean_text(note, field="note", max_length=NOTE_MAX, required=True)
     proposal = Proposal.objects.select_for_update().get(pk=proposal.pk)
     _review(
         proposal,
@@ -183,7 +271,7 @@ def proposal_suppress(*, proposal: Proposal, by, note: str) -> Proposal:
 
 @transaction.atomic
 def partnership_approve(*, partnership: PartnershipProposal, by, note: str = ""):
-    note = _clean_text(note, field="note", max_length=NOTE_MAX)
+    note = clean_text(note, field="note", max_length=NOTE_MAX)
     partnership = PartnershipProposal.objects.select_for_update().get(pk=partnership.pk)
     _review(
         partnership,
@@ -199,7 +287,7 @@ def partnership_approve(*, partnership: PartnershipProposal, by, note: str = "")
 
 @transaction.atomic
 def partnership_suppress(*, partnership: PartnershipProposal, by, note: str):
-    note = _clean_text(note, field="note", max_length=NOTE_MAX, required=True)
+    note = clean_text(note, field="note", max_length=NOTE_MAX, required=True)
     partnership = PartnershipProposal.objects.select_for_update().get(pk=partnership.pk)
     _review(
         partnership,
@@ -240,11 +328,11 @@ def _clean_response(*, decision, reason, comment) -> tuple[str, str, str]:
         if reason not in DeclineReason.values:
             raise ValidationError({"reason": [_("理由の値が不正です。")]})
         reason = ""  # a reason only qualifies a decline
-    comment = _clean_text(comment, field="comment", max_length=COMMENT_MAX)
+    comment = clean_text(comment, field="comment", max_length=COMMENT_MAX)
     return decision, reason, comment
 
 
-def _require_side(*, by, company_id: int, academic_id: int) -> str:
+def require_side(*, by, company_id: int, academic_id: int) -> str:
     side = side_of(org=org_of(by), company_id=company_id, academic_id=academic_id)
     if side is None:
         raise PermissionDenied(_("この提案の当事者ではありません。"))
@@ -252,15 +340,17 @@ def _require_side(*, by, company_id: int, academic_id: int) -> str:
 
 
 def _settle(obj, responses: dict[str, str]) -> list[str]:
-    """Move to introduced (both interested) or closed (both answered, one declined)."""
-    if len(responses) < 2:
-        return []
-    if all(d == Decision.INTERESTED for d in responses.values()):
+    """Move to closed as soon as one side declines (nothing can come of it, and it must not
+    hold one of the need's slots or the seed's capacity), or to introduced when both sides are
+    interested."""
+    if any(d == Decision.DECLINED for d in responses.values()):
+        obj.status = ProposalStatus.CLOSED
+        return ["status"]
+    if len(responses) == 2 and all(d == Decision.INTERESTED for d in responses.values()):
         obj.status = ProposalStatus.INTRODUCED
         obj.introduced_at = timezone.now()
         return ["status", "introduced_at"]
-    obj.status = ProposalStatus.CLOSED
-    return ["status"]
+    return []
 
 
 def _check_can_respond(obj) -> None:
@@ -286,7 +376,7 @@ def proposal_respond(
         .select_related("need", "seed")
         .get(pk=proposal.pk)
     )
-    side = _require_side(
+    side = require_side(
         by=by,
         company_id=proposal.need.organization_id,
         academic_id=proposal.seed.organization_id,
@@ -306,6 +396,10 @@ def proposal_respond(
     changed = _settle(proposal, answers)
     if changed:
         proposal.save(update_fields=[*changed, "updated_at"])
+    if proposal.status == ProposalStatus.CLOSED:
+        # The slot is free: the need's proposals are chosen again (the next relevant seed
+        # above the floor; the closed pair is never proposed again).
+        enqueue("matching.tasks.reassign_need", proposal.need_id)
     _after_answer(proposal, subject="proposal", side=side, answers=answers)
     return response
 
@@ -316,7 +410,7 @@ def partnership_respond(
 ) -> PartnershipResponse:
     decision, reason, comment = _clean_response(decision=decision, reason=reason, comment=comment)
     partnership = PartnershipProposal.objects.select_for_update().get(pk=partnership.pk)
-    side = _require_side(
+    side = require_side(
         by=by, company_id=partnership.company_id, academic_id=partnership.academic_id
     )
     _check_can_respond(partnership)
@@ -348,174 +442,12 @@ def _after_answer(obj, *, subject: str, side: str, answers: dict[str, str]) -> N
         notices.interested_notify(obj=obj, side=side)
 
 
-# --- Outcomes ----------------------------------------------------------------------------------
-
-_INT_LIMITS = {
-    # field: (minimum, maximum) — the database column's range, so nothing reaches the database
-    # that it would refuse.
-    "amount_yen": (0, MAX_YEN),
-    "duration_years": (1, 50),
-    "cross_appointment_count": (0, 32767),
-    "fiscal_year": (2000, 2100),
-}
-
-
-def _clean_int(value, *, field: str, required: bool = True) -> int | None:
-    if value is None or value == "":
-        if required:
-            raise ValidationError({field: [_("この項目は必須です。")]})
-        return None
-    if isinstance(value, bool) or not isinstance(value, int):
-        try:
-            value = int(str(value).strip())
-        except (TypeError, ValueError):
-            raise ValidationError({field: [_("整数を入力してください。")]})
-    low, high = _INT_LIMITS[field]
-    if value < low or value > high:
-        raise ValidationError(
-            {
-                field: [
-                    _("%(low)d 以上 %(high)d 以下で入力してください。") % {"low": low, "high": high}
-                ]
-            }
-        )
-    return value
-
-
-@transaction.atomic
-def outcome_record(
-    *,
-    by,
-    agreement_type: str,
-    amount_yen: int = 0,
-    duration_years: int = 1,
-    cross_appointment_direction: str = "",
-    cross_appointment_count: int = 0,
-    fiscal_year: int | None = None,
-    note: str = "",
-    proposal: Proposal | None = None,
-    partnership: PartnershipProposal | None = None,
-    venture: Venture | None = None,
-) -> Outcome:
-    """Record an agreement that came out of a proposal, a partnership or a venture match.
-
-    Exactly one of `proposal`, `partnership`, `venture` is given:
-    - proposal / partnership: only after the introduction, by a member of either party;
-    - venture: a spin-off investment, recorded by the investor the matcher ranked for the
-      venture (the investor is the counterparty stored in `company`).
-    """
-    given = [x for x in (proposal, partnership, venture) if x is not None]
-    if len(given) != 1:
-        raise ValidationError(
-            {
-                "non_field_errors": [
-                    _("提案・組織連携・ベンチャーのいずれか一つを指定してください。")
-                ]
-            }
-        )
-    if agreement_type not in AgreementType.values:
-        raise ValidationError(
-            {
-                "agreement_type": [
-                    _("「%(value)s」は選択できません。選択肢: %(choices)s")
-                    % {"value": agreement_type, "choices": ", ".join(AgreementType.values)}
-                ]
-            }
-        )
-    amount_yen = _clean_int(amount_yen, field="amount_yen")
-    duration_years = _clean_int(duration_years, field="duration_years")
-    cross_appointment_count = _clean_int(
-        cross_appointment_count, field="cross_appointment_count", required=False
-    )
-    fiscal_year = _clean_int(fiscal_year, field="fiscal_year", required=False)
-    note = _clean_text(note, field="note", max_length=NOTE_MAX)
-    direction = cross_appointment_direction or ""
-    if agreement_type == AgreementType.CROSS_APPOINTMENT:
-        if direction not in CrossAppointmentDirection.values:
-            raise ValidationError(
-                {
-                    "cross_appointment_direction": [
-                        _("クロスアポイントメントの方向を選択してください。")
-                    ]
-                }
-            )
-        if not cross_appointment_count:
-            cross_appointment_count = 1
-    elif direction:
-        raise ValidationError(
-            {
-                "cross_appointment_direction": [
-                    _("方向はクロスアポイントメントの場合のみ指定できます。")
-                ]
-            }
-        )
-
-    outcome = Outcome(
-        agreement_type=agreement_type,
-        amount_yen=amount_yen,
-        duration_years=duration_years,
-        cross_appointment_direction=direction,
-        cross_appointment_count=cross_appointment_count or 0,
-        fiscal_year=fiscal_year,
-        note=note,
-        recorded_by=by,
-    )
-    if proposal is not None:
-        proposal = (
-            Proposal.objects.select_for_update(of=("self",))
-            .select_related("need", "seed")
-            .get(pk=proposal.pk)
-        )
-        _require_side(
-            by=by,
-            company_id=proposal.need.organization_id,
-            academic_id=proposal.seed.organization_id,
-        )
-        _check_introduced(proposal)
-        outcome.proposal = proposal
-        outcome.company_id = proposal.need.organization_id
-        outcome.academic_id = proposal.seed.organization_id
-    elif partnership is not None:
-        partnership = PartnershipProposal.objects.select_for_update().get(pk=partnership.pk)
-        _require_side(by=by, company_id=partnership.company_id, academic_id=partnership.academic_id)
-        _check_introduced(partnership)
-        outcome.partnership = partnership
-        outcome.company_id = partnership.company_id
-        outcome.academic_id = partnership.academic_id
-    else:
-        org = org_of(by)
-        match = (
-            InvestorMatch.objects.filter(venture=venture, investor__organization=org)
-            .select_related("investor")
-            .first()
-            if org is not None
-            else None
-        )
-        if match is None:
-            raise PermissionDenied(_("このベンチャーに推薦された投資家のみ出資を記録できます。"))
-        if agreement_type != AgreementType.SPINOFF_INVESTMENT:
-            raise ValidationError(
-                {"agreement_type": [_("ベンチャーへの記録は出資(spinoff_investment)のみです。")]}
-            )
-        outcome.venture = venture
-        outcome.academic_id = venture.organization_id
-        outcome.company_id = org.pk
-    outcome.full_clean()
-    outcome.save()
-    return outcome
-
-
-def _check_introduced(obj) -> None:
-    if obj.introduced_at is None:
-        raise ValidationError({"status": [_("成果は両者が紹介された後にのみ記録できます。")]})
-
-
 __all__ = [
-    "outcome_record",
     "partnership_approve",
     "partnership_respond",
     "partnership_suppress",
     "proposal_approve",
+    "proposal_request",
     "proposal_respond",
     "proposal_suppress",
 ]

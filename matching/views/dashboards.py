@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 
 from matching import coverage, selectors
 from matching.models import Outcome, Proposal
-from matching.models.feedback import Decision, Side
+from matching.models.feedback import Decision, OutcomeStatus, Side
 from matching.models.results import ProposalStatus
 from profiles.access import company_visible_need_ids, is_coordinator, request_org
 from profiles.choices import (
@@ -35,7 +35,7 @@ def _platform_figures() -> dict[str, int]:
             status=PublicationStatus.PUBLISHED, organization__in=approved
         ).count(),
         "introductions": Proposal.objects.filter(introduced_at__isnull=False).count(),
-        "agreements": Outcome.objects.count(),
+        "agreements": Outcome.objects.filter(status=OutcomeStatus.CONFIRMED).count(),
     }
 
 

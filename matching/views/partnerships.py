@@ -15,7 +15,9 @@ from matching import selectors
 from matching.forms import OutcomeForm, RespondForm
 from matching.models import Outcome
 from matching.models.results import ProposalStatus
+from matching.services import agreements as agreement_services
 from matching.services import proposals as proposal_services
+from matching.views.outcomes import outcome_rows
 from profiles.access import is_coordinator, require_org
 from profiles.choices import OrgKind
 from profiles.forms import apply_service_errors
@@ -78,7 +80,7 @@ def partnership_detail(request: HttpRequest, pk: int) -> HttpResponse:
         outcome_form = OutcomeForm(request.POST if request.POST.get("form") == "outcome" else None)
         if outcome_form.is_bound and outcome_form.is_valid():
             try:
-                proposal_services.outcome_record(
+                agreement_services.outcome_record(
                     partnership=pp, by=request.user, **outcome_form.service_kwargs()
                 )
             except ValidationError as exc:
@@ -100,7 +102,10 @@ def partnership_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "respond_form": respond_form,
             "outcome_form": outcome_form,
             "contacts": selectors.partnership_contacts_for(user=request.user, partnership=pp),
-            "outcomes": Outcome.objects.filter(partnership=pp).order_by("-recorded_at"),
+            "outcomes": outcome_rows(
+                user=request.user,
+                outcomes=Outcome.objects.filter(partnership=pp).order_by("-recorded_at"),
+            ),
             "similar_cases": similar_cases_for_partnership(partnership=pp, limit=3),
             "nav_active": "partnerships",
         },

@@ -16,7 +16,9 @@ from matching.forms import OutcomeForm, RespondForm
 from matching.models import Outcome
 from matching.models.feedback import Side
 from matching.models.results import ProposalStatus
+from matching.services import agreements as agreement_services
 from matching.services import proposals as proposal_services
+from matching.views.outcomes import outcome_rows
 from profiles import access
 from profiles.access import require_org
 from profiles.choices import OrgKind
@@ -141,7 +143,7 @@ def introduction(request: HttpRequest, pk: int) -> HttpResponse:
     form = OutcomeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            proposal_services.outcome_record(
+            agreement_services.outcome_record(
                 proposal=proposal, by=request.user, **form.service_kwargs()
             )
         except ValidationError as exc:
@@ -156,7 +158,10 @@ def introduction(request: HttpRequest, pk: int) -> HttpResponse:
             "p": proposal,
             "intro": intro,
             "form": form,
-            "outcomes": Outcome.objects.filter(proposal=proposal).order_by("-recorded_at"),
+            "outcomes": outcome_rows(
+                user=request.user,
+                outcomes=Outcome.objects.filter(proposal=proposal).order_by("-recorded_at"),
+            ),
             "side": selectors.proposal_side(user=request.user, proposal=proposal),
             "nav_active": "proposals",
         },

@@ -1,6 +1,7 @@
 """Partner search (company R&D): free text in Japanese or English with filters, results in
 relevance bands (strong / possible / weak) down to the relevance floor, with a link to the
-weaker ones, sorted and paged."""
+weaker ones, sorted and paged. Each hit links to the seed's page, "express interest" (companies)
+and the watchlist; the search itself can be saved (matching/views/engagement.py)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from django.shortcuts import render
 from matching.forms import SearchForm
 from matching.services.search import search
 from profiles.access import require_org
+from profiles.choices import OrgKind
 
 PER_PAGE = 10
 
@@ -24,6 +26,7 @@ def partner_search(request: HttpRequest) -> HttpResponse:
     form = SearchForm(request.GET or None)
     results = page = None  # no search yet (a search with no hit has an empty page)
     query = weaker_query = ""
+    save_params: list[tuple[str, str]] = []
     if form.is_bound and form.is_valid() and form.cleaned_data["q"]:
         d = form.cleaned_data
         results = search(
@@ -43,6 +46,11 @@ def partner_search(request: HttpRequest) -> HttpResponse:
             params["weak"] = "1"
         query = urlencode(params)
         weaker_query = urlencode({**params, "weak": "1"})
+        save_params = [
+            (k, str(d[k]))
+            for k in ("q", "field", "region", "trl_min", "trl_max", "mode")
+            if d.get(k) not in (None, "")
+        ]
     return render(
         request,
         "matching/search.html",
@@ -52,6 +60,8 @@ def partner_search(request: HttpRequest) -> HttpResponse:
             "page": page,
             "query": query,
             "weaker_query": weaker_query,
+            "save_params": save_params,
+            "is_company": request.org.kind == OrgKind.COMPANY,
             "nav_active": "search",
         },
     )

@@ -43,6 +43,7 @@ class ThreadSerializer(serializers.ModelSerializer):
         fields = [
             "id",
             "title",
+            "title_en",
             "subject",
             "company",
             "academic",

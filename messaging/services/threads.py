@@ -67,6 +67,7 @@ def thread_open(*, kind: str, subject_id: int) -> Thread | None:
                 company_id=company_id,
                 academic_id=academic_id,
                 title=subject.title(obj)[:300],
+                title_en=subject.title_en(obj)[:300],
             )
     except IntegrityError:  # opened at the same moment by another request
         return Thread.objects.get(**{f"{subject.field}_id": subject_id})
@@ -167,7 +168,12 @@ def message_post(*, thread: Thread, by, body: str = "", files=()) -> Message:
                 subject_id=thread.pk,
                 event=str(message.pk),
                 url=reverse("thread_detail", args=[thread.pk]),
-                params={"org": org.name, "org_en": org.name_en, "thread": thread.title},
+                params={
+                    "org": org.name,
+                    "org_en": org.name_en,
+                    "thread": thread.title,
+                    "thread_en": thread.title_en,
+                },
             )
     except BaseException:
         # Nothing was written: the stored files must not stay behind.

@@ -16,6 +16,7 @@ from profiles.choices import (
     ACADEMIC_KINDS,
     PublicationStatus,
 )
+from profiles.extensions import venture_sections
 from profiles.forms import VENTURE_STATUS_CHOICES, VentureForm, apply_service_errors
 from profiles.selectors.catalog import ventures_visible_to
 from profiles.services.catalog import (
@@ -89,7 +90,13 @@ def _venture_editor(request: HttpRequest, venture) -> HttpResponse:
     return render(
         request,
         "profiles/venture_form.html",
-        {"form": form, "venture": venture, "org": org, "nav_active": "ventures"},
+        {
+            "form": form,
+            "venture": venture,
+            "org": org,
+            "sections": venture_sections(request, venture) if venture is not None else [],
+            "nav_active": "ventures",
+        },
     )
 
 

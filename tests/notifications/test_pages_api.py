@@ -108,6 +108,10 @@ def test_the_api_reads_and_sets_preferences_with_clear_errors(world):
         Kind.COUNTERPART_INTERESTED: Mode.IMMEDIATE,
         Kind.INTRODUCED: Mode.IMMEDIATE,
         Kind.MESSAGE: Mode.IMMEDIATE,
+        Kind.OUTCOME_PENDING: Mode.IMMEDIATE,
+        # Alerts of saved searches and the watchlist can come several a day (issue 14).
+        Kind.SEARCH_ALERT: Mode.DIGEST,
+        Kind.WATCH_ALERT: Mode.DIGEST,
     }
     r = api.patch(
         "/api/notifications/preferences/", {"modes": {"message": "digest"}}, format="json"
@@ -131,25 +135,22 @@ def test_the_account_page_shows_and_saves_the_preferences_of_the_persons_kinds(c
     html = client.get("/account/").content.decode()
     assert 'data-testid="notification-preferences"' in html
     assert "分野の新しいニーズ" in html and "承認待ちの組織" not in html
-    client.post(
-        "/account/notifications/",
-        {
-            "proposal_approved": "digest",
-            "counterpart_interested": "immediate",
-            "introduced": "immediate",
-            "message": "off",
-            "weekly_needs": "off",
-        },
-    )
-    assert dict(
-        NotificationPreference.objects.filter(user=world.uni_a).values_list("kind", "mode")
-    ) == {
+    chosen = {
         "proposal_approved": "digest",
         "counterpart_interested": "immediate",
         "introduced": "immediate",
         "message": "off",
         "weekly_needs": "off",
+        "investor_interested": "immediate",
+        "outcome_pending": "immediate",
+        "search_alert": "off",
+        "watch_alert": "digest",
     }
+    client.post("/account/notifications/", chosen)
+    assert (
+        dict(NotificationPreference.objects.filter(user=world.uni_a).values_list("kind", "mode"))
+        == chosen
+    )
     response = client.post("/account/notifications/", {"message": "sometimes"}, follow=True)
     assert "保存できませんでした" in response.content.decode()
     assert NotificationPreference.objects.get(user=world.uni_a, kind="message").mode == "off"

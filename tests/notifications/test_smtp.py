@@ -12,7 +12,7 @@ from django.test import Client
 from django.utils import timezone
 
 from matching.services.proposals import proposal_approve, proposal_respond
-from notifications.kinds import Kind, Mode
+from notifications.kinds import COMPANY_KINDS, Kind, Mode
 from notifications.models import EmailDelivery, Notification, NotificationPreference
 from notifications.services.digest import digests_send
 
@@ -51,12 +51,7 @@ def test_the_digest_arrives_over_smtp_and_its_one_click_unsubscribe_stops_the_em
     modes = dict(
         NotificationPreference.objects.filter(user=world.buyer).values_list("kind", "mode")
     )
-    assert modes == {
-        Kind.PROPOSAL_APPROVED: Mode.OFF,
-        Kind.COUNTERPART_INTERESTED: Mode.OFF,
-        Kind.INTRODUCED: Mode.OFF,
-        Kind.MESSAGE: Mode.OFF,
-    }
+    assert modes == {kind: Mode.OFF for kind in COMPANY_KINDS}
     # The introduction now sends nothing to the company (the university still gets its own).
     smtp_server.messages.clear()
     with django_capture_on_commit_callbacks(execute=True):

@@ -56,6 +56,10 @@ NOT_PAGES = {
     "seed_status",
     "need_status",
     "console_rebuild",
+    "seed_watch",  # POST actions of issue 14 that redirect
+    "investor_interest",
+    "investor_withdraw",
+    "outcome_action",
 }
 # Pages that answer another status than 200 by design (and still render a page).
 STATUS = {"invitation_accept": 404, "unsubscribe": 404}
@@ -319,6 +323,41 @@ def build_world() -> dict:
     message_post(thread=thread, by=users["company"], body="Hello, see https://example.com")
     notification = Notification.objects.filter(recipient=by).order_by("-pk").first()
     assert notification is not None
+    # Acting on matches (issue 14): a company's interest in a seed, a saved search and a watch,
+    # an outcome waiting for confirmation, an investor introduction with an investment waiting
+    # for the university, and an investor's interest not answered yet.
+    from matching.models import InvestorMatch
+    from matching.services.agreements import outcome_record
+    from matching.services.alerts import saved_search_create, watch_add
+    from matching.services.introductions import (
+        investor_interest_answer,
+        investor_interest_express,
+    )
+    from matching.services.proposals import proposal_request
+
+    company_user, investor_user = users["company"], users["investor"]
+    request = proposal_request(
+        need=make_need(org=company, title="Cells", description="Cells.", keywords=["x"]),
+        seed=seed,
+        by=company_user,
+        message="Let us talk.",
+    )
+    proposal_approve(proposal=request, by=users["coordinator"])
+    saved_search_create(user=company_user, query="battery", filters={"trl_min": 3})
+    watch_add(user=company_user, seed=seed)
+    outcome_record(proposal=introduced, by=company_user, agreement_type="license", amount_yen=1)
+    investor = investor_org.investor_profile
+    InvestorMatch.objects.get_or_create(
+        venture=venture, investor=investor, defaults={"score": 1.0, "rank": 1}
+    )
+    investor_intro = investor_interest_express(venture=venture, by=investor_user, message="Hi")
+    investor_interest_answer(intro=investor_intro, by=by, decision="interested")
+    outcome_record(
+        venture=venture, by=investor_user, agreement_type="spinoff_investment", amount_yen=5
+    )
+    pending_intro = investor_interest_express(
+        venture=make_venture(org=uni, name="Tohto Sensors", summary="Sensors."), by=investor_user
+    )
     jobs = ImportJob.objects.filter(pk__in=[failed.pk, done.pk])
     assert {j.status for j in jobs} == {"failed", "done"}
     return {
@@ -335,6 +374,9 @@ def build_world() -> dict:
         "researchmap": researchmap,
         "thread": thread,
         "notification": notification,
+        "request": request,
+        "investor_intro": investor_intro,
+        "pending_venture": pending_intro.venture,
     }
 
 
@@ -485,6 +527,26 @@ def requests(world: dict) -> list[tuple]:
         ("coordinator", "console_catalog_export", (), "", None),
         *(("coordinator", "import_job", (job.pk,), "", None) for job in world["catalog_jobs"]),
         ("coordinator", "proposal_detail", (world["proposal"].pk,), "", None),
+        # Acting on matches (issue 14).
+        ("university", "proposal_detail", (world["request"].pk,), "", None),
+        ("university", "outcome_list", (), "", None),
+        ("university", "investments", (), "", None),
+        ("university", "investor_introduction_list", (), "", None),
+        ("university", "investor_introduction", (world["investor_intro"].pk,), "", None),
+        ("university", "venture_investors", (world["pending_venture"].pk,), "", None),
+        ("university", "seed_page", (world["seed"].pk,), "", None),
+        ("company", "seed_page", (world["seed"].pk,), "", None),
+        ("company", "seed_interest", (world["seed"].pk,), "", None),
+        ("company", "saved_searches", (), "", None),
+        ("company", "watchlist", (), "", None),
+        ("company", "outcome_list", (), "", None),
+        ("company", "introduction", (world["thread"].proposal_id,), "", None),
+        ("investor", "investor_introduction_list", (), "", None),
+        ("investor", "investor_introduction", (world["investor_intro"].pk,), "", None),
+        ("investor", "investments", (), "", None),
+        ("investor", "outcome_list", (), "", None),
+        ("investor", "seed_page", (world["seed"].pk,), "", None),
+        ("coordinator", "console_outcomes", (), "", None),
     ]
     if world["partnership"] is not None:
         out.append(("company", "partnership_detail", (world["partnership"].pk,), "", None))

@@ -113,13 +113,24 @@ def world():
     proposal.status = ProposalStatus.APPROVED
     proposal.reviewed_at = timezone.now()
     proposal.save()
+    secret_user = make_user(org=secret)
+    # Issue 14: the anonymous company expresses interest in a second seed, with a message.
+    from matching.services.proposals import proposal_approve, proposal_request
+
+    interest = proposal_request(
+        need=anon_need,
+        seed=make_seed(org=uni2, title="係留ロープの張力計測", keywords=["係留"]),
+        by=secret_user,
+        message="係留設備の更新を検討しています。",
+    )
+    proposal_approve(proposal=interest, by=make_admin())
     users = {
         "university": make_user(org=uni),
         "other_university": make_user(org=uni2),
         "named_company": make_user(org=named),
         "investor": make_user(org=investor_org),
         "pending": make_user(org=pending),
-        "secret_company": make_user(org=secret),
+        "secret_company": secret_user,
         "coordinator": make_admin(),
     }
     return {"secret": secret, "need": anon_need, "proposal": proposal, "users": users}
@@ -132,7 +143,9 @@ def _candidate_values(world) -> dict[str, list]:
     ids = set()
     for model in (Need, Seed, Organization, Venture, Proposal, PartnershipProposal):
         ids |= set(model.objects.values_list("pk", flat=True))
-    for model in (InvestorMatch, MatchRun, ImportJob):
+    from matching.models import InvestorIntroduction, Outcome, SavedSearch
+
+    for model in (InvestorMatch, MatchRun, ImportJob, InvestorIntroduction, Outcome, SavedSearch):
         ids |= set(model.objects.values_list("pk", flat=True))
     publics = [str(p) for p in Need.objects.values_list("public_id", flat=True)]
     return {
