@@ -17,8 +17,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from matching.models import InvestorIntroduction, PartnershipProposal, Proposal
-from profiles.models import Organization
 from profiles.display import localized_field
+from profiles.models import Organization
 
 
 class Thread(models.Model):
