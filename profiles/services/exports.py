@@ -20,7 +20,7 @@ from profiles import access
 from profiles.choices import ApprovalStatus, PublicationStatus
 from profiles.models import InvestorProfile, Need, Organization, Seed, Venture
 from profiles.services.audit import confidential_reads_record
-from profiles.services.imports.csv_format import format_patents, format_researchers
+from profiles.services.imports.csv_columns import format_patents, format_researchers
 
 CATALOG_FORMAT = "catalog/1"
 

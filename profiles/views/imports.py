@@ -70,7 +70,7 @@ def _csv_context(kind_name: str) -> dict:
     return {
         "kind": kind_name,
         "nav_active": "import" if kind_name == "seed" else "needs",
-        # Generated from the parser's own column definitions (csv_format.SEED_FORMAT / …).
+        # Generated from the parser's own column definitions (csv_columns.SEED_FORMAT / …).
         "columns": imports.column_help(kind_name),
         "clear_marker": imports.CLEAR_MARKER,
         "template_url": reverse(f"{CSV_KINDS[kind_name].page}_template"),

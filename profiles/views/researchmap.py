@@ -27,7 +27,7 @@ from profiles.selectors.researchmap import (
     imported_seeds_of,
     researchmap_imports_of,
 )
-from profiles.services.imports.csv_format import csv_safe_cell
+from profiles.services.imports.csv_columns import csv_safe_cell
 from profiles.services.imports.researchmap import (
     MERGED_FIELDS,
     imported_seed_leave,

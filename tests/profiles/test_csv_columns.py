@@ -1,4 +1,4 @@
-"""The CSV format defined once (profiles/services/imports/csv_format.py): the page's column help
+"""The CSV format defined once (profiles/services/imports/csv_columns.py): the page's column help
 and the downloadable template come from the parser's own definition, so following either one
 imports cleanly; a blank cell leaves a field as it is and `(clear)` empties it, and the
 preview says which."""
@@ -22,7 +22,7 @@ from profiles.services.imports import (
     csv_import_seeds,
     template_csv,
 )
-from profiles.services.imports.csv_format import PATENT_PARTS, RESEARCHER_PARTS
+from profiles.services.imports.csv_columns import PATENT_PARTS, RESEARCHER_PARTS
 from tests.factories import make_need, make_org, make_seed, make_user
 
 pytestmark = pytest.mark.django_db

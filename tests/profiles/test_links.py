@@ -8,7 +8,7 @@ import pytest
 from django.template import Context, Template
 
 from profiles import links
-from profiles.services.imports.csv_format import _parse_researchers, format_researchers
+from profiles.services.imports.csv_columns import _parse_researchers, format_researchers
 from profiles.services.imports.values import FieldError
 
 

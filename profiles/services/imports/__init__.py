@@ -15,25 +15,25 @@ one transaction, row by row in savepoints, and rolls everything back for a dry r
 row failed: what a dry run reports is exactly what the commit step will do. A blank cell leaves
 its field as it is; the clear marker `(clear)` empties it (`csv_format`). The columns, their
 help on the import pages and the downloadable template come from one definition
-(`csv_format.SEED_FORMAT` / `NEED_FORMAT`).
+(`csv_columns.SEED_FORMAT` / `NEED_FORMAT`).
 """
 
 from .catalog import SECTIONS, CatalogReport, catalog_import, catalog_load
 from .csv import csv_count_rows, csv_import_needs, csv_import_seeds
-from .csv_format import (
+from .csv_columns import (
     CLEAR_MARKER,
     FORMATS,
     NEED_COLUMNS,
     NEED_EXPORT_COLUMNS,
     SEED_COLUMNS,
     SEED_EXPORT_COLUMNS,
-    ImportReport,
     column_help,
     csv_safe_cell,
     format_patents,
     format_researchers,
     template_csv,
 )
+from .csv_format import ImportReport
 from .values import MAX_CSV_BYTES, MAX_CSV_ROWS, FieldError
 
 __all__ = [

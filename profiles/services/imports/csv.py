@@ -21,10 +21,9 @@ from profiles.deferred import N_, Text, from_validation_error
 from profiles.models import Need, Organization, Seed
 from profiles.services import catalog as svc
 
+from .csv_columns import NEED_FORMAT, SEED_FORMAT
 from .csv_format import (
-    NEED_FORMAT,
     PROGRESS_EVERY,
-    SEED_FORMAT,
     ImportReport,
     ParsedRow,
     Progress,
