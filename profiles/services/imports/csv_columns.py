@@ -31,6 +31,7 @@ from profiles.choices import (
     Language,
 )
 from profiles.deferred import N_, Text
+from profiles.services.catalog import NEED_FIELDS, SEED_FIELDS
 
 from .values import (
     CSV_KEY_RE,
@@ -475,45 +476,20 @@ NEED_COLUMNS = {c.name: c.headers for c in NEED_FORMAT}
 FORMATS = {"seed": SEED_FORMAT, "need": NEED_FORMAT}
 
 
+# The export: the row's identity, every field a seed's services write, then the status and the
+# researcher / patent cells (profiles.services.catalog.SEED_FIELDS is the one list of fields).
 SEED_EXPORT_COLUMNS = [
     "key",
     "organization",
     "organization_name",
-    "title",
-    "summary",
-    "confidential_details",
-    "keywords",
-    "field",
-    "trl",
-    "collaboration_modes",
-    "language",
-    "capacity",
+    *SEED_FIELDS,
     "status",
     "researchers",
     "patents",
 ]
 
 
-NEED_EXPORT_COLUMNS = [
-    "key",
-    "organization",
-    "organization_name",
-    "title",
-    "description",
-    "confidential_details",
-    "keywords",
-    "field",
-    "collaboration_modes",
-    "budget_min_yen",
-    "budget_max_yen",
-    "duration_months",
-    "trl_min",
-    "trl_max",
-    "preferred_regions",
-    "is_anonymous",
-    "language",
-    "status",
-]
+NEED_EXPORT_COLUMNS = ["key", "organization", "organization_name", *NEED_FIELDS, "status"]
 
 
 # --- The help and the template, generated -----------------------------------------------------
