@@ -16,7 +16,7 @@ Who sees what:
 
 from __future__ import annotations
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 
 from matching.models import (
@@ -77,16 +77,12 @@ def proposals_for(*, user) -> QuerySet[Proposal]:
     base = Proposal.objects.select_related(
         "need__organization", "seed__organization"
     ).prefetch_related(Prefetch("responses", queryset=ProposalResponse.objects.order_by("side")))
-    if not access.is_authenticated(user):
-        return base.none()
     if access.is_coordinator(user):
         return base.all()
-    org = org_of(user)
-    if org is None:
+    parties = access.party_filter(user, "need__organization", "seed__organization")
+    if parties is None:
         return base.none()
-    return base.filter(status__in=SHOWN_STATUSES).filter(
-        Q(need__organization=org) | Q(seed__organization=org)
-    )
+    return base.filter(status__in=SHOWN_STATUSES).filter(parties)
 
 
 def partnerships_for(*, user) -> QuerySet[PartnershipProposal]:
@@ -94,14 +90,12 @@ def partnerships_for(*, user) -> QuerySet[PartnershipProposal]:
     base = PartnershipProposal.objects.select_related("company", "academic").prefetch_related(
         Prefetch("responses", queryset=PartnershipResponse.objects.order_by("side"))
     )
-    if not access.is_authenticated(user):
-        return base.none()
     if access.is_coordinator(user):
         return base.all()
-    org = org_of(user)
-    if org is None:
+    parties = access.party_filter(user, "company", "academic")
+    if parties is None:
         return base.none()
-    return base.filter(status__in=SHOWN_STATUSES).filter(Q(company=org) | Q(academic=org))
+    return base.filter(status__in=SHOWN_STATUSES).filter(parties)
 
 
 def partnership_links(*, user, partnership: PartnershipProposal, limit: int = 10) -> list[dict]:
@@ -294,14 +288,10 @@ def investor_introductions_for(*, user) -> QuerySet[InvestorIntroduction]:
     base = InvestorIntroduction.objects.select_related(
         "venture__organization", "investor__organization"
     )
-    if not access.is_authenticated(user):
-        return base.none()
     if access.is_coordinator(user):
         return base.all()
-    org = org_of(user)
-    if org is None or not org.is_approved:
-        return base.none()
-    return base.filter(Q(investor__organization=org) | Q(venture__organization=org))
+    parties = access.party_filter(user, "investor__organization", "venture__organization")
+    return base.none() if parties is None else base.filter(parties)
 
 
 def investor_introduction_contacts(*, user, intro: InvestorIntroduction) -> dict:
@@ -324,14 +314,10 @@ def outcomes_for(*, user) -> QuerySet[Outcome]:
     base = Outcome.objects.select_related(
         "proposal__need", "proposal__seed", "partnership", "venture", "academic", "company"
     ).order_by("-recorded_at", "-id")
-    if not access.is_authenticated(user):
-        return base.none()
     if access.is_coordinator(user):
         return base.all()
-    org = org_of(user)
-    if org is None or not org.is_approved:
-        return base.none()
-    return base.filter(Q(company=org) | Q(academic=org))
+    parties = access.party_filter(user, "company", "academic")
+    return base.none() if parties is None else base.filter(parties)
 
 
 def outcome_side(*, user, outcome: Outcome) -> str | None:

@@ -20,13 +20,6 @@ from profiles import access
 PK_MAX = 9_223_372_036_854_775_807
 
 
-def _org_filter(user) -> Q | None:
-    org = access.org_of(user)
-    if org is None or not org.is_approved:
-        return None
-    return Q(company=org) | Q(academic=org)
-
-
 def _last_read(user, thread_ref: str):
     return Coalesce(
         Subquery(
@@ -40,7 +33,7 @@ def _last_read(user, thread_ref: str):
 
 def threads_for(*, user) -> QuerySet[Thread]:
     """The threads of the caller's organisation, each with `unread` for the caller."""
-    cond = _org_filter(user)
+    cond = access.party_filter(user, "company", "academic")
     if cond is None:
         return Thread.objects.none()
     return (
@@ -86,7 +79,7 @@ def messages_of(*, thread: Thread) -> QuerySet[Message]:
 
 def unread_total(*, user) -> int:
     """Unread messages in all the caller's threads (the navigation badge)."""
-    cond = _org_filter(user)
+    cond = access.party_filter(user, "company", "academic")
     if cond is None:
         return 0
     threads = Thread.objects.filter(cond).values("pk")
@@ -103,7 +96,7 @@ def attachment_for(*, user, pk: int) -> Attachment:
     """An attachment of one of the caller's threads; 404 for anyone else."""
     if pk < 1 or pk > PK_MAX:
         raise Http404
-    cond = _org_filter(user)
+    cond = access.party_filter(user, "company", "academic")
     if cond is None:
         raise Http404
     threads = Thread.objects.filter(cond).values("pk")

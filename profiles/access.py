@@ -20,6 +20,9 @@ Every view, API, selector, task, e-mail and template asks here; nothing else dec
   `confidential_ok` and `visible_confidential_details` and defers the raw column, so a list
   cannot leak another organisation's text; `can_see_confidential` and `confidential_text` answer
   for one row.
+- **Rows between two parties** (proposals, partnerships, introductions, outcomes, threads):
+  `party_filter(user, *fields)` for lists, `party_org(user, org_ids=…)` for one row; only
+  members of approved organisations are parties, coordinators never are.
 - **Readiness** is public (見える化): `readiness_filter` opens approved academic organisations'
   readiness to everyone, signed in or not; a pending member reads nothing more than anyone.
 - **Anonymous needs.** A need published with `is_anonymous` names its company only to the
@@ -217,6 +220,21 @@ def party_org(user, *, org_ids: Iterable[int]) -> Organization | None:
     if org is None or not org.is_approved or org.pk not in set(org_ids):
         return None
     return org
+
+
+def party_filter(user, *fields: str) -> Q | None:
+    """The rows between two organisations (proposals, partnerships, introductions, outcomes,
+    threads) that the caller's organisation is a party of, as any of `fields` (e.g.
+    `"company", "academic"`), or None when the caller is no party of anything: signed out, no
+    organisation, or one not approved yet (approval gates reading). Coordinators are not
+    parties; a selector that shows them every row says so before calling this."""
+    org = org_of(user)
+    if org is None or not org.is_approved or not fields:
+        return None
+    cond = Q(**{fields[0]: org})
+    for name in fields[1:]:
+        cond |= Q(**{name: org})
+    return cond
 
 
 def contact_visible(user, org: Organization) -> bool:

@@ -138,3 +138,31 @@ def test_lists_that_would_single_out_a_company_drop_its_anonymous_needs(parties)
     ):
         rows = Need.objects.filter(access.anonymous_needs_hidden_from(parties[role]))
         assert set(rows.values_list("pk", flat=True)) == expected, role
+
+
+def test_party_filter_opens_rows_to_approved_parties_only(parties):
+    from django.contrib.auth.models import AnonymousUser
+
+    from matching.models.results import ProposalStatus
+    from matching.selectors import proposals_for
+
+    proposal = _introduce(parties)
+    proposal.status = ProposalStatus.INTRODUCED
+    proposal.save()
+    fields = ("need__organization", "seed__organization")
+    mine = Proposal.objects.filter(access.party_filter(parties["company_user"], *fields))
+    assert list(mine) == [proposal]
+    assert list(
+        Proposal.objects.filter(access.party_filter(parties["university_user"], *fields))
+    ) == [proposal]
+    assert not Proposal.objects.filter(access.party_filter(parties["other_user"], *fields)).exists()
+    # Signed out, a coordinator (never a party) and a pending organisation: no filter at all.
+    assert access.party_filter(AnonymousUser(), *fields) is None
+    assert access.party_filter(parties["admin"], *fields) is None
+    parties["company"].approval_status = ApprovalStatus.PENDING
+    parties["company"].save()
+    parties["company_user"].membership.organization.refresh_from_db()
+    assert access.party_filter(parties["company_user"], *fields) is None
+    assert not proposals_for(user=parties["company_user"]).exists()
+    # The selector shows coordinators every row itself.
+    assert list(proposals_for(user=parties["admin"])) == [proposal]
