@@ -14,10 +14,9 @@ from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
+from config.ids import PK_MAX
 from messaging.models import Attachment, Message, Thread, ThreadRead
 from profiles import access
-
-PK_MAX = 9_223_372_036_854_775_807
 
 
 def _last_read(user, thread_ref: str):

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from config import api_fields
+from config.ids import PK_MAX
 from matching.models.feedback import (
     AgreementType,
     CrossAppointmentDirection,
@@ -19,8 +20,6 @@ from matching.models.feedback import (
 from matching.models.results import ProposalStatus
 from matching.services import proposals as proposal_services
 from profiles.choices import MAX_YEN
-
-PK_MAX = 9_223_372_036_854_775_807  # bigint: a larger id cannot exist, so it is a 404
 
 
 def get_or_404(queryset: QuerySet, pk: int):

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
+from config.ids import posted_pk
 from matching import coverage, selectors
 from matching.forms import ReviewForm
 from matching.models import InvestorMatch, MatchRun
@@ -34,9 +35,13 @@ def console_queue(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         kind = request.POST.get("kind")
         if kind == "partnership":
-            obj = get_object_or_404(selectors.partnership_review_queue(), pk=_int(request.POST))
+            obj = get_object_or_404(
+                selectors.partnership_review_queue(), pk=posted_pk(request.POST.get("id"))
+            )
         else:
-            obj = get_object_or_404(selectors.admin_review_queue(), pk=_int(request.POST))
+            obj = get_object_or_404(
+                selectors.admin_review_queue(), pk=posted_pk(request.POST.get("id"))
+            )
         form = ReviewForm(request.POST)
         if form.is_valid():
             action, note = form.cleaned_data["action"], form.cleaned_data["note"]
@@ -95,14 +100,6 @@ def console_queue(request: HttpRequest) -> HttpResponse:
             "nav_active": "console_queue",
         },
     )
-
-
-def _int(data) -> int:
-    try:
-        value = int(data.get("id", ""))
-    except (TypeError, ValueError):
-        return 0
-    return value if 0 < value < 2**63 else 0
 
 
 @login_required

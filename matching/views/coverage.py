@@ -14,6 +14,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext_lazy as _
 
+from config.ids import posted_pk
 from matching import coverage
 from matching.services import proposals as proposal_services
 from profiles import access
@@ -34,7 +35,7 @@ def need_matches(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         if not access.is_member_of(request.user, need.organization):
             raise PermissionDenied
-        seed = Seed.objects.filter(pk=_int(request.POST.get("seed"))).first()
+        seed = Seed.objects.filter(pk=posted_pk(request.POST.get("seed"))).first()
         try:
             if seed is None:
                 raise ValidationError({"seed": [_("研究シーズを選んでください。")]})
@@ -59,14 +60,6 @@ def need_matches(request: HttpRequest, pk: int) -> HttpResponse:
             "nav_active": "needs",
         },
     )
-
-
-def _int(value) -> int:
-    try:
-        number = int(value or "")
-    except (TypeError, ValueError):
-        return 0
-    return number if 0 < number < 2**63 else 0
 
 
 @login_required

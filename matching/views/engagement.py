@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
+from config.ids import posted_pk
 from matching.models import SavedSearch, WatchedSeed
 from matching.services import alerts
 from matching.views.seed_page import PK_MAX, public_seed
@@ -51,7 +52,7 @@ def saved_searches(request: HttpRequest) -> HttpResponse:
                 )
             return redirect(safe_next(request) or "saved_searches")
         saved = get_object_or_404(
-            SavedSearch.objects.filter(user=request.user), pk=_int(request.POST.get("id"))
+            SavedSearch.objects.filter(user=request.user), pk=posted_pk(request.POST.get("id"))
         )
         if action == "delete":
             alerts.saved_search_delete(saved_search=saved, by=request.user)
@@ -69,14 +70,6 @@ def saved_searches(request: HttpRequest) -> HttpResponse:
         for s in SavedSearch.objects.filter(user=request.user)
     ]
     return render(request, "matching/saved_searches.html", {"rows": rows, "nav_active": "search"})
-
-
-def _int(value) -> int:
-    try:
-        number = int(value)
-    except (TypeError, ValueError):
-        return 0
-    return number if 0 < number < 2**63 else 0
 
 
 @login_required

@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
+from config.ids import posted_pk
 from matching import selectors
 from matching.forms import InvestmentForm, InvestorAnswerForm, InvestorInterestForm
 from matching.models import InvestorMatch
@@ -94,7 +95,7 @@ def venture_investors(request: HttpRequest, pk: int) -> HttpResponse:
     form = InvestorAnswerForm()
     answering = None
     if request.method == "POST":
-        intro = get_object_or_404(intros, pk=_int(request.POST.get("intro")))
+        intro = get_object_or_404(intros, pk=posted_pk(request.POST.get("intro")))
         form = InvestorAnswerForm(request.POST)
         answering = intro.pk
         if form.is_valid():
@@ -121,14 +122,6 @@ def venture_investors(request: HttpRequest, pk: int) -> HttpResponse:
             "nav_active": "ventures",
         },
     )
-
-
-def _int(value) -> int:
-    try:
-        number = int(value)
-    except (TypeError, ValueError):
-        return 0
-    return number if 0 < number < 2**63 else 0
 
 
 @login_required

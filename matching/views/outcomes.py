@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
+from config.ids import posted_pk
 from matching import selectors
 from matching.forms import DisputeForm
 from matching.models import Outcome
@@ -93,7 +94,7 @@ def console_outcomes(request: HttpRequest) -> HttpResponse:
     """Coordinators: disputed outcomes (and those pending) to resolve."""
     require_coordinator(request)
     if request.method == "POST":
-        outcome = get_object_or_404(Outcome, pk=_int(request.POST.get("outcome")))
+        outcome = get_object_or_404(Outcome, pk=posted_pk(request.POST.get("outcome")))
         try:
             agreements.outcome_resolve(
                 outcome=outcome, by=request.user, decision=request.POST.get("decision", "")
@@ -114,11 +115,3 @@ def console_outcomes(request: HttpRequest) -> HttpResponse:
         "console/outcomes.html",
         {"outcomes": open_rows[:200], "nav_active": "console"},
     )
-
-
-def _int(value) -> int:
-    try:
-        number = int(value)
-    except (TypeError, ValueError):
-        return 0
-    return number if 0 < number < 2**63 else 0

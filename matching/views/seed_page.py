@@ -18,6 +18,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 
+from config.ids import PK_MAX
 from matching import selectors
 from matching.forms import NEW_NEED, InterestForm
 from matching.models import WatchedSeed
@@ -35,7 +36,6 @@ from profiles.services.audit import confidential_reads_record
 from profiles.services.catalog import need_create, need_publish
 
 SIMILAR = 5
-PK_MAX = 2**63 - 1  # ids beyond bigint are 404, never a database error
 
 
 def public_seed(request: HttpRequest, pk: int) -> Seed:

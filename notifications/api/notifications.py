@@ -10,13 +10,12 @@ from rest_framework import generics, serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from config.ids import PK_MAX
 from notifications import selectors
 from notifications.kinds import Kind, Mode, notification_text
 from notifications.models import Notification
 from notifications.services import notify as notify_services
 from notifications.services.preferences import preferences_of, preferences_update
-
-PK_MAX = 9_223_372_036_854_775_807
 
 
 def _own(request, pk: int) -> Notification:

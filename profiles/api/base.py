@@ -23,6 +23,7 @@ from rest_framework import serializers, viewsets
 from rest_framework.response import Response
 
 from config import api_fields
+from config.ids import PK_MAX
 from config.pagination import Pagination  # noqa: F401  (imported by the API modules)
 from profiles import access
 from profiles.choices import (
@@ -39,7 +40,7 @@ from profiles.models import (
 )
 from profiles.services.audit import confidential_reads_record
 
-MAX_ID = 2**63 - 1
+MAX_ID = PK_MAX
 
 
 KEY_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")

@@ -11,6 +11,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from config.ids import PK_MAX
 from outbox.dispatch import enqueue
 from profiles.choices import PREFECTURE_CHOICES, MemberRole, OrgKind
 from profiles.forms.fields import CleanTextMixin
@@ -133,5 +134,5 @@ class OrganizationForm(CleanTextMixin, forms.Form):
 class OrganizationDecisionForm(forms.Form):
     """A coordinator's approval or rejection of a registered organisation (console)."""
 
-    organization = forms.IntegerField(min_value=1, max_value=2**63 - 1)
+    organization = forms.IntegerField(min_value=1, max_value=PK_MAX)
     action = forms.ChoiceField(choices=[("approve", _("承認")), ("reject", _("却下"))])
