@@ -34,6 +34,18 @@ def _eager_celery(settings):
 
 
 @pytest.fixture(autouse=True)
+def _search_index_dir(settings, tmp_path_factory):
+    """Each test publishes the shared search index into a directory of its own, and no version
+    loaded by an earlier test stays in this process."""
+    from matching.services.search_index import reset_loaded
+
+    settings.MATCHING_INDEX_DIR = tmp_path_factory.mktemp("index")
+    reset_loaded()
+    yield
+    reset_loaded()
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     # Factories create many users; PBKDF2 would dominate the suite's run time (~170 s → ~35 s
     # for the tests without a browser). Password checks themselves are Django's own code.

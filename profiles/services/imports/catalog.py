@@ -30,6 +30,7 @@ from profiles.choices import (
 )
 from profiles.models import InvestorProfile, Need, Organization, Seed, Venture
 from profiles.services import catalog as svc
+from profiles.signals import bulk_changes
 
 from .values import (
     LANGUAGES,
@@ -311,7 +312,7 @@ def catalog_import(*, data: Any, skip_invalid: bool = False, embed: bool = False
 
     if report.errors and not skip_invalid:
         return report
-    with transaction.atomic():
+    with transaction.atomic(), bulk_changes():
         _write_catalog(cleaned, report, embed=embed)
     report.written = True
     return report

@@ -18,6 +18,7 @@ from profiles.choices import (
 )
 from profiles.models import Need, Organization, Seed
 from profiles.services import catalog as svc
+from profiles.signals import bulk_changes
 
 from .csv_format import (
     NEED_COLUMNS,
@@ -99,7 +100,7 @@ def _csv_import(
         parsed.append((number, data))
 
     own = model.objects.filter(organization=org)
-    with transaction.atomic():
+    with transaction.atomic(), bulk_changes():
         for done, (number, data) in enumerate(parsed, start=1):
             if progress is not None and done % progress_every == 0:
                 # Rows refused by the parser above count as processed: they are reported.
