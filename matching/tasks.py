@@ -132,8 +132,11 @@ def refresh_search_index(debounced: bool = False) -> dict:
     from django.conf import settings
 
     from matching.services.search_index import index_publish
+    from outbox.broker import eager
 
-    interval = settings.MATCHING_INDEX_DEBOUNCE_SECONDS if debounced else 0.0
+    # Without a broker (the embedded default) nothing runs periodically to catch a skipped
+    # build, so only real workers debounce.
+    interval = settings.MATCHING_INDEX_DEBOUNCE_SECONDS if debounced and not eager() else 0.0
     return index_publish(min_interval=interval)
 
 

@@ -62,7 +62,7 @@ def seed_corpus(
                 "text": text,
             }
         )
-    dim = next(iter(vectors.values())).shape[0] if vectors else 0
+    dim = next(iter(vectors.values())).shape[0] if vectors else 1
     matrix = np.vstack([vectors[s.id] for s in seeds]) if seeds else np.zeros((0, dim), "f4")
     return SeedSet.build(rows, matrix), seeds
 

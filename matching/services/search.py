@@ -44,7 +44,7 @@ from profiles.selectors.catalog import seeds_visible_to
 from .corpus import Corpus
 from .embedding import get_embedder, vectors_load
 from .relevance import calibration_for, relevance_band, relevance_floor
-from .search_index import published_index, reset_loaded
+from .search_index import pending_count, published_index, reset_loaded
 
 MAX_LIMIT = 100
 # Orders of a result list: the matcher's score (default), the seed's TRL, the newest first.
@@ -108,7 +108,7 @@ def _public_view(model_id: str) -> _View | None:
         corpus=published.corpus(),
         field_mask=published.field_mask,
         has_mode=published.has_mode,
-        pending=published.pending,
+        pending=pending_count(model_id=model_id, indexed=len(published)),
     )
 
 
@@ -278,7 +278,10 @@ def search(
         cached = _corpus_of_visible(user, embedder.model_id)
     else:
         cached = _public_view(embedder.model_id)
-    pending = cached.pending if cached is not None else 0
+    if cached is None:  # no version published yet: every matchable seed is still waiting
+        pending = pending_count(model_id=embedder.model_id, indexed=0)
+    else:
+        pending = cached.pending
     lexical = _lexical_fallback(user, embedder.model_id, text, **filters)
     if cached is None or not len(cached):
         return SearchResults([], pending=max(pending, len(lexical)), lexical=lexical)

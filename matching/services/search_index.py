@@ -257,7 +257,7 @@ def _build(model_id: str, root: Path, key: str, pointer: dict | None) -> dict:
     bit = {m: 1 << i for i, m in enumerate(mode_names)}
     mode_masks = np.array([sum(bit[m] for m in ms) for ms in seeds.modes], dtype=np.int64)
     offsets = language_offsets_table(model_id, seeds)
-    version = f"v{time.strftime('%Y%m%dT%H%M%S', time.gmtime())}-{key[:10]}"
+    version = f"v{time.time_ns():020d}-{key[:10]}"  # sorts in publication order
     tmp_dir = root / f".{version}.{os.getpid()}.tmp"
     shutil.rmtree(tmp_dir, ignore_errors=True)
     tmp_dir.mkdir(parents=True)
@@ -411,6 +411,7 @@ _matrices: dict[str, np.ndarray] = {}  # blob path -> memmap, shared by versions
 def reset_loaded() -> None:
     """Forget the loaded versions (tests; a process that switched index directories)."""
     with _lock:
+        _pending.clear()
         _current.clear()
         _by_version.clear()
         _checked.clear()
@@ -546,3 +547,20 @@ def current_corpus(*, model_id: str) -> Corpus:
     published = index_publish(model_id=model_id, wait=True)
     corpus = version_corpus(model_id=model_id, version=published["version"])
     return corpus if corpus is not None else Corpus(model_id)
+
+
+_pending: dict[str, tuple[float, int]] = {}
+
+
+def pending_count(*, model_id: str, indexed: int) -> int:
+    """Matchable seeds not in the semantic index yet (published or changed after the version
+    of `indexed` seeds was built, most of them waiting for their embedding): one COUNT, kept
+    per process for MATCHING_SEARCH_CHECK_SECONDS."""
+    now = time.monotonic()
+    cached = _pending.get(model_id)
+    if cached is not None and now - cached[0] < settings.MATCHING_SEARCH_CHECK_SECONDS:
+        total = cached[1]
+    else:
+        total = matchable("seed").order_by().count()
+        _pending[model_id] = (now, total)
+    return max(0, total - indexed)

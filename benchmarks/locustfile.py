@@ -1,0 +1,97 @@
+"""Load test scenario (locust): members of the platform over the landing page, the seed list
+API, search, proposals and notifications, plus the liveness probe (issue 12).
+
+Run by `make loadtest` (scripts/load_test.sh: a scratch database with 10k seeds, gunicorn,
+Celery workers, 50 users during and after a 10k-seed import) and, for a few seconds, by the
+smoke test tests/benchmarks/test_load_scenario.py. Figures come from the benchmark run, never
+from the test. Environment:
+
+- `LOAD_USERS_PREFIX` (default `load-user-`) and `LOAD_PASSWORD`: the accounts the users sign in
+  with (`<prefix>0` … `<prefix>(LOAD_ACCOUNTS - 1)`, created by
+  `manage.py benchmark_load_setup`); each simulated user takes one, round robin.
+- `LOAD_ACCOUNTS` (default 50).
+
+Notifications are built on another branch: the route is called when it exists; a 404 on the
+first call makes that user stop calling it (reported once as "notifications (absent)").
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import random
+
+from locust import HttpUser, between, task
+
+PREFIX = os.environ.get("LOAD_USERS_PREFIX", "load-user-")
+PASSWORD = os.environ.get("LOAD_PASSWORD", "load-Sangaku-2026")
+ACCOUNTS = int(os.environ.get("LOAD_ACCOUNTS", "50"))
+
+QUERIES = [
+    "全固体電池の固体電解質",
+    "水素を作る触媒",
+    "画像認識で農作物の病気を見つける",
+    "グルテンフリーの米粉パン",
+    "solid state battery electrolyte",
+    "drug discovery antibody",
+    "ロボットの制御と機械学習",
+    "土壌の微生物と発酵",
+    "パワー半導体の放熱",
+    "sensor for structural health monitoring",
+]
+
+_accounts = itertools.count()
+
+
+class Member(HttpUser):
+    """A signed-in member of a company: reads, searches, looks at proposals."""
+
+    wait_time = between(0.5, 2.0)
+
+    def on_start(self) -> None:
+        number = next(_accounts) % ACCOUNTS
+        response = self.client.post(
+            "/api/auth/token/",
+            json={"username": f"{PREFIX}{number}", "password": PASSWORD},
+            name="sign in (token)",
+        )
+        token = response.json().get("token", "") if response.ok else ""
+        self.auth = {"Authorization": f"Token {token}"}
+        self.notifications = True
+
+    @task(2)
+    def landing(self) -> None:
+        self.client.get("/", name="landing")
+
+    @task(2)
+    def seed_list(self) -> None:
+        page = random.randint(1, 5)
+        self.client.get(f"/api/seeds/?page={page}", headers=self.auth, name="seed list API")
+
+    @task(4)
+    def search(self) -> None:
+        self.client.get(
+            "/api/search/seeds/",
+            params={"q": random.choice(QUERIES), "limit": 10},
+            headers=self.auth,
+            name="search",
+        )
+
+    @task(2)
+    def proposals(self) -> None:
+        self.client.get("/api/proposals/", headers=self.auth, name="proposals")
+
+    @task(1)
+    def notifications(self) -> None:
+        if not self.notifications:
+            return
+        with self.client.get(
+            "/api/notifications/", headers=self.auth, name="notifications", catch_response=True
+        ) as response:
+            if response.status_code == 404:
+                response.success()  # not on this branch yet: skipped from now on
+                self.notifications = False
+
+    @task(1)
+    def healthz(self) -> None:
+        self.client.get("/healthz", name="/healthz")
