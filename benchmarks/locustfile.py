@@ -10,6 +10,7 @@ from the test. Environment:
   with (`<prefix>0` … `<prefix>(LOAD_ACCOUNTS - 1)`, created by
   `manage.py benchmark_load_setup`); each simulated user takes one, round robin.
 - `LOAD_ACCOUNTS` (default 50).
+- `LOAD_SMOKE=1`: each user calls every route once when it starts (the smoke test).
 
 Notifications are built on another branch: the route is called when it exists; a 404 on the
 first call makes that user stop calling it (reported once as "notifications (absent)").
@@ -26,6 +27,7 @@ from locust import HttpUser, between, task
 PREFIX = os.environ.get("LOAD_USERS_PREFIX", "load-user-")
 PASSWORD = os.environ.get("LOAD_PASSWORD", "load-Sangaku-2026")
 ACCOUNTS = int(os.environ.get("LOAD_ACCOUNTS", "50"))
+SMOKE = os.environ.get("LOAD_SMOKE") == "1"
 
 QUERIES = [
     "全固体電池の固体電解質",
@@ -58,6 +60,11 @@ class Member(HttpUser):
         token = response.json().get("token", "") if response.ok else ""
         self.auth = {"Authorization": f"Token {token}"}
         self.notifications = True
+        if SMOKE:  # the smoke test: every route once per user, then the random mix
+            for call in (self.landing, self.seed_list, self.search, self.proposals):
+                call()
+            self.notifications_once()
+            self.healthz()
 
     @task(2)
     def landing(self) -> None:
@@ -65,7 +72,7 @@ class Member(HttpUser):
 
     @task(2)
     def seed_list(self) -> None:
-        page = random.randint(1, 5)
+        page = 1 if SMOKE else random.randint(1, 5)
         self.client.get(f"/api/seeds/?page={page}", headers=self.auth, name="seed list API")
 
     @task(4)
@@ -83,6 +90,9 @@ class Member(HttpUser):
 
     @task(1)
     def notifications(self) -> None:
+        self.notifications_once()
+
+    def notifications_once(self) -> None:
         if not self.notifications:
             return
         with self.client.get(
