@@ -540,12 +540,17 @@ def version_corpus(*, model_id: str, version: str) -> Corpus | None:
     return loaded.corpus()
 
 
-def current_corpus(*, model_id: str) -> Corpus:
-    """The corpus of the current database state for worker-side matching: publishes the
-    version if it is missing (waiting for a build under way) and loads it, so consecutive
-    refreshes of an unchanged corpus share one build."""
-    published = index_publish(model_id=model_id, wait=True)
-    corpus = version_corpus(model_id=model_id, version=published["version"])
+def current_corpus(*, model_id: str, seeds_changed: bool = True) -> Corpus:
+    """The seed corpus for worker-side matching. After a seed changed (`seeds_changed`), the
+    version of the current database state: published if it is missing (waiting for a build
+    under way) and loaded, so consecutive refreshes of an unchanged corpus share one build.
+    Otherwise (a need changed: the seeds are what they were) the newest published version, as
+    the web reads it, without a build."""
+    pointer = None if seeds_changed else read_pointer(index_dir(model_id))
+    version = pointer["version"] if pointer else None
+    if version is None:
+        version = index_publish(model_id=model_id, wait=True).get("version")
+    corpus = version_corpus(model_id=model_id, version=version) if version else None
     return corpus if corpus is not None else Corpus(model_id)
 
 

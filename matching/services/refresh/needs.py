@@ -36,7 +36,8 @@ from ..weights import active_weights
 def needs_score(*, need_ids: list[int], corpus: Corpus | None = None) -> list[int]:
     """Recompute MatchScore and OrganizationRanking of these needs; returns the ids scored.
 
-    Needs that are no longer matchable (archived, no vector) lose their rows.
+    Needs that are no longer matchable (archived, no vector) lose their rows. Without a
+    `corpus` the newest published seed index is used (a need changed, not the seeds).
     """
     model_id = corpus.model_id if corpus else get_embedder().model_id
     needs = list(matchable("need").filter(id__in=need_ids))
@@ -50,7 +51,7 @@ def needs_score(*, need_ids: list[int], corpus: Corpus | None = None) -> list[in
             Proposal.objects.filter(need_id__in=gone, status=ProposalStatus.PROPOSED).delete()
     if not needs:
         return []
-    corpus = corpus or current_corpus(model_id=model_id)
+    corpus = corpus or current_corpus(model_id=model_id, seeds_changed=False)
     keep = settings.MATCHING_SCORES_PER_NEED
     rankings = corpus.rank([need_row(n, vectors[n.id]) for n in needs], k=max(keep, 200))
     seed_ids = corpus.seeds.ids
@@ -81,6 +82,19 @@ def needs_score(*, need_ids: list[int], corpus: Corpus | None = None) -> list[in
             )
             for r, link in enumerate(organisation_links(ranking, corpus.seeds))
         ]
+    # The corpus may be a published index a few seconds old: rows of seeds deleted since are
+    # dropped (and the ranks closed up) instead of failing the insert.
+    alive = set(
+        Seed.objects.filter(id__in={ms.seed_id for ms in scores}).values_list("id", flat=True)
+    )
+    if len(alive) < len({ms.seed_id for ms in scores}):
+        kept, rank = [], {}
+        for ms in scores:
+            if ms.seed_id in alive:
+                rank[ms.need_id] = rank.get(ms.need_id, 0) + 1
+                ms.rank = rank[ms.need_id]
+                kept.append(ms)
+        scores = kept
     # One transaction for the chunk: the needs locked in id order (two deliveries of the same
     # chunk serialise instead of racing on the unique constraints), then one delete and one
     # multi-row insert per table instead of four statements per need.
