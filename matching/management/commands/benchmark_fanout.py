@@ -42,6 +42,23 @@ def _load() -> str:
     return " / ".join(f"{v:.2f}" for v in os.getloadavg())
 
 
+def _cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) of the worker's pool processes, from /proc."""
+    total = 0.0
+    tick = os.sysconf("SC_CLK_TCK")
+    try:
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except OSError:
+        return 0.0
+    for child in children:
+        try:
+            fields = Path(f"/proc/{child}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / tick
+    return total
+
+
 class Command(BaseCommand):
     help = "Embedding fan-out throughput with 1..K worker processes (throw-away database only)."
 
@@ -70,18 +87,20 @@ class Command(BaseCommand):
                 if import_n:
                     results.append(self._import(import_n, needs, k, timeout))
                 else:
-                    results.append(self._throughput(texts, k, timeout))
+                    results.append(self._throughput(texts, k, timeout, proc.pid))
             finally:
                 self._stop(proc)
                 self._clean()
-        if not import_n and len(results) > 1:
-            base = results[0]["texts_per_s"]
-            for r in results[1:]:
-                r["speed_up"] = round(r["texts_per_s"] / base, 2)
-                self.stdout.write(
-                    f"{r['workers']} worker processes vs {results[0]['workers']}: "
-                    f"{r['speed_up']}x ({r['texts_per_s']} vs {base} texts/s)"
-                )
+        ones = [r["texts_per_s"] for r in results if r.get("workers") == 1 and not import_n]
+        if ones:
+            base = sum(ones) / len(ones)
+            for r in results:
+                if r["workers"] > 1:
+                    r["speed_up"] = round(r["texts_per_s"] / base, 2)
+                    self.stdout.write(
+                        f"{r['workers']} worker processes vs 1: {r['speed_up']}x "
+                        f"({r['texts_per_s']} vs {base:.2f} texts/s)"
+                    )
         self.stdout.write(json.dumps({"embedder": settings.MATCHING_EMBEDDER, "runs": results}))
 
     # --- pieces ---------------------------------------------------------------------------
@@ -193,12 +212,13 @@ class Command(BaseCommand):
             time.sleep(0.2)
         return time.monotonic()
 
-    def _throughput(self, n: int, k: int, timeout: float) -> dict:
+    def _throughput(self, n: int, k: int, timeout: float, pid: int) -> dict:
         from matching.models import MatchRun
         from matching.services.fanout import embedding_fan_out
 
         seeds = self._seeds(n)
         load_before = _load()
+        cpu_before = _cpu_seconds(pid)
         start = time.monotonic()
         run = embedding_fan_out(rows=[("seed", s.id) for s in seeds])
         end = self._wait(
@@ -209,18 +229,24 @@ class Command(BaseCommand):
             timeout,
         )
         seconds = end - start
+        cpu = _cpu_seconds(pid) - cpu_before
         figure = {
             "workers": k,
             "texts": n,
             "chunks": run.total_chunks,
             "seconds": round(seconds, 2),
             "texts_per_s": round(n / seconds, 2),
+            "cpu_seconds": round(cpu, 1),
+            "texts_per_cpu_s": round(n / cpu, 2) if cpu else None,
+            "cores_used": round(cpu / seconds, 2),
             "load_before": load_before,
             "load_after": _load(),
         }
         self.stdout.write(
             f"{k} worker process(es): {n} texts in {figure['seconds']} s = "
-            f"{figure['texts_per_s']} texts/s ({run.total_chunks} chunks); load average "
+            f"{figure['texts_per_s']} texts/s ({run.total_chunks} chunks; {figure['cpu_seconds']} "
+            f"CPU-s in the pool = {figure['texts_per_cpu_s']} texts per CPU-second, "
+            f"{figure['cores_used']} cores used); load average "
             f"{figure['load_before']} before, {figure['load_after']} after"
         )
         return figure
