@@ -10,6 +10,7 @@ from collections import defaultdict
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from matching.engine.aggregation import organisation_links
@@ -159,7 +160,7 @@ def proposals_assign(*, need_ids: list[int] | None = None) -> dict:
         slots[need_id] = max(0, per_need - committed)
     rows = (
         MatchScore.objects.filter(need_id__in=need_ids, rank__lte=candidates_per_need())
-        .select_related("seed")
+        .annotate(seed_org=F("seed__organization_id"))
         .order_by("need_id", "rank")
     )
     candidates, by_pair = [], {}
@@ -168,7 +169,7 @@ def proposals_assign(*, need_ids: list[int] | None = None) -> dict:
             continue  # already decided (approved/suppressed/requested…) or re-chosen below
         if not worth_proposing(ms.relevance, floor):
             continue
-        candidates.append(Candidate(ms.need_id, ms.seed_id, ms.seed.organization_id, ms.score))
+        candidates.append(Candidate(ms.need_id, ms.seed_id, ms.seed_org, ms.score))
         by_pair[(ms.need_id, ms.seed_id)] = ms
     # Open proposals compete again on equal terms (and drop out below the floor): their scores
     # in one query.
@@ -221,12 +222,13 @@ def proposals_assign(*, need_ids: list[int] | None = None) -> dict:
         fair_share=settings.MATCHING_EXPOSURE_FAIR_SHARE,
         exposure_penalty=settings.MATCHING_EXPOSURE_PENALTY,
     )
-    needs = {n.id: n for n in Need.objects.filter(id__in=need_ids)}
-    seeds = {s.id: s for s in Seed.objects.filter(id__in=seed_ids)}
     weights = active_weights()
     chosen_pairs = {
         (need_id, c.seed_id): c for need_id in need_ids for c in result.chosen.get(need_id, [])
     }
+    # Only the rows of the chosen pairs are read in full (for their explanations).
+    needs = {n.id: n for n in Need.objects.filter(id__in={n for n, _ in chosen_pairs})}
+    seeds = {s.id: s for s in Seed.objects.filter(id__in={s for _, s in chosen_pairs})}
     # One transaction: the needs locked in id order, one delete of the open proposals no longer
     # chosen, the existing chosen rows read once, one insert and one update for the rest.
     with transaction.atomic():
