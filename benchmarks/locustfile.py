@@ -11,6 +11,10 @@ from the test. Environment:
   `manage.py benchmark_load_setup`); each simulated user takes one, round robin.
 - `LOAD_ACCOUNTS` (default 50).
 - `LOAD_SMOKE=1`: each user calls every route once when it starts (the smoke test).
+- `LOAD_TOKENS_FILE`: API tokens of members already signed in, one per line
+  (`benchmark_load_setup --tokens`); then no user signs in during the run. Signing in costs a
+  password hash (PBKDF2, hundreds of ms of CPU by design): fifty of them at the start of a
+  one-minute phase on two cores would measure the password hasher, not the pages.
 
 Notifications are built on another branch: the route is called when it exists; a 404 on the
 first call makes that user stop calling it (reported once as "notifications (absent)").
@@ -28,6 +32,8 @@ PREFIX = os.environ.get("LOAD_USERS_PREFIX", "load-user-")
 PASSWORD = os.environ.get("LOAD_PASSWORD", "load-Sangaku-2026")
 ACCOUNTS = int(os.environ.get("LOAD_ACCOUNTS", "50"))
 SMOKE = os.environ.get("LOAD_SMOKE") == "1"
+TOKENS_FILE = os.environ.get("LOAD_TOKENS_FILE", "")
+TOKENS = open(TOKENS_FILE).read().split() if TOKENS_FILE else []
 
 QUERIES = [
     "全固体電池の固体電解質",
@@ -52,12 +58,15 @@ class Member(HttpUser):
 
     def on_start(self) -> None:
         number = next(_accounts) % ACCOUNTS
-        response = self.client.post(
-            "/api/auth/token/",
-            json={"username": f"{PREFIX}{number}", "password": PASSWORD},
-            name="sign in (token)",
-        )
-        token = response.json().get("token", "") if response.ok else ""
+        if TOKENS:
+            token = TOKENS[number % len(TOKENS)]
+        else:
+            response = self.client.post(
+                "/api/auth/token/",
+                json={"username": f"{PREFIX}{number}", "password": PASSWORD},
+                name="sign in (token)",
+            )
+            token = response.json().get("token", "") if response.ok else ""
         self.auth = {"Authorization": f"Token {token}"}
         self.notifications = True
         if SMOKE:  # the smoke test: every route once per user, then the random mix

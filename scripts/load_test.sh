@@ -60,6 +60,9 @@ if [ "${LOAD_SKIP_SETUP:-0}" != "1" ]; then
   echo "setup: $SEEDS seeds, $USERS accounts (load average $(load))"
   "$PY" manage.py benchmark_load_setup --seeds "$SEEDS" --accounts "$USERS"
 fi
+# Members already signed in (a sign-in is a deliberate password hash; see the locustfile).
+"$PY" manage.py benchmark_load_setup --tokens "$OUT/tokens.txt"
+export LOAD_TOKENS_FILE=$OUT/tokens.txt
 
 start "$BIN/gunicorn" config.wsgi:application --bind "127.0.0.1:$PORT" --workers 2 --threads 4 --timeout 60
 GUNICORN=${PIDS[-1]}

@@ -196,19 +196,19 @@ def active_model_id() -> str:
 
 def embedding_backlog() -> dict:
     """Matchable rows without a vector of the active model: how many, and since when the oldest
-    of them waits (its last change). One anti-join per kind; no text is hashed."""
-    from django.db.models import Count, Exists, Min, OuterRef
+    of them waits (its last change). One query per kind; no text is hashed. `NOT IN` (a hashed
+    subplan), not `NOT EXISTS`: right after a bulk import the tables' statistics are stale and
+    PostgreSQL planned the anti-join as a nested loop (2.8 s at 20k seeds instead of 15 ms)."""
+    from django.db.models import Count, Min
 
     model_id = active_model_id()
     missing, oldest = 0, None
     for kind in SUBJECTS:
-        vector = EmbeddingVector.objects.filter(
-            kind=kind, model_id=model_id, object_id=OuterRef("pk")
-        )
+        vectors = EmbeddingVector.objects.filter(kind=kind, model_id=model_id)
         row = (
             matchable(kind)
             .order_by()
-            .filter(~Exists(vector))
+            .exclude(id__in=vectors.values("object_id"))
             .aggregate(n=Count("id"), oldest=Min("updated_at"))
         )
         missing += row["n"]

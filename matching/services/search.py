@@ -30,7 +30,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 
 from matching.engine.relevance import relevance_of_contributions, worth_proposing
 from matching.engine.scoring import NeedRow, score_needs
@@ -44,7 +44,7 @@ from profiles.selectors.catalog import seeds_visible_to
 from .corpus import Corpus
 from .embedding import get_embedder, vectors_load
 from .relevance import calibration_for, relevance_band, relevance_floor
-from .search_index import pending_count, published_index, reset_loaded
+from .search_index import pending_seeds, published_index, reset_loaded
 
 MAX_LIMIT = 100
 # Orders of a result list: the matcher's score (default), the seed's TRL, the newest first.
@@ -89,7 +89,7 @@ class _View:
     corpus: Corpus
     field_mask: object  # callable(text) -> bool array
     has_mode: object  # callable(mode) -> bool array
-    pending: int = 0
+    published: object = None  # the published version (None for a corpus built here)
 
     def __len__(self) -> int:
         return len(self.corpus.seeds)
@@ -108,7 +108,7 @@ def _public_view(model_id: str) -> _View | None:
         corpus=published.corpus(),
         field_mask=published.field_mask,
         has_mode=published.has_mode,
-        pending=pending_count(model_id=model_id, indexed=len(published)),
+        published=published,
     )
 
 
@@ -194,21 +194,19 @@ def _corpus_of_visible(user, model_id: str) -> _View:
     )
 
 
-def _lexical_fallback(user, model_id: str, text: str, **filters) -> list[Seed]:
-    """Visible published seeds without a vector of the active model (not in the semantic index
-    yet) whose title, summary or keywords contain a term of the query, newest first."""
+def _lexical_fallback(user, waiting: list[int], text: str, **filters) -> list[Seed]:
+    """Visible published seeds among `waiting` (not in the semantic index yet) whose title,
+    summary or keywords contain a term of the query, newest first."""
+    if not waiting:
+        return []
     words = terms(text)[:5] or [text[:50]]
     match = Q()
     for word in words:
         match |= Q(title__icontains=word) | Q(summary__icontains=word)
         match |= Q(keywords__icontains=word)
-    vector = EmbeddingVector.objects.filter(
-        kind="seed", model_id=model_id, object_id=OuterRef("pk")
-    )
     qs = (
         seeds_visible_to(user=user)
-        .filter(status=PublicationStatus.PUBLISHED)
-        .filter(~Exists(vector))
+        .filter(status=PublicationStatus.PUBLISHED, id__in=waiting)
         .filter(match)
     )
     if filters.get("field"):
@@ -278,11 +276,14 @@ def search(
         cached = _corpus_of_visible(user, embedder.model_id)
     else:
         cached = _public_view(embedder.model_id)
-    if cached is None:  # no version published yet: every matchable seed is still waiting
-        pending = pending_count(model_id=embedder.model_id, indexed=0)
+    # No version published yet: every matchable seed is still waiting. A corpus built here
+    # (an unapproved organisation's member) holds every visible seed with a vector.
+    if cached is not None and cached.published is None:
+        pending, waiting = 0, []
     else:
-        pending = cached.pending
-    lexical = _lexical_fallback(user, embedder.model_id, text, **filters)
+        published = cached.published if cached is not None else None
+        pending, waiting = pending_seeds(model_id=embedder.model_id, published=published)
+    lexical = _lexical_fallback(user, waiting, text, **filters)
     if cached is None or not len(cached):
         return SearchResults([], pending=max(pending, len(lexical)), lexical=lexical)
     query = NeedRow(

@@ -554,18 +554,32 @@ def current_corpus(*, model_id: str, seeds_changed: bool = True) -> Corpus:
     return corpus if corpus is not None else Corpus(model_id)
 
 
-_pending: dict[str, tuple[float, int]] = {}
+_pending: dict[str, tuple[float, str, int, list[int]]] = {}
+# The lexical fallback looks among at most this many seeds not in the index yet (the newest
+# ids first: an import appends rows).
+PENDING_SCAN = 2000
 
 
-def pending_count(*, model_id: str, indexed: int) -> int:
-    """Matchable seeds not in the semantic index yet (published or changed after the version
-    of `indexed` seeds was built, most of them waiting for their embedding): one COUNT, kept
-    per process for MATCHING_SEARCH_CHECK_SECONDS."""
+def pending_seeds(*, model_id: str, published: PublishedIndex | None) -> tuple[int, list[int]]:
+    """Matchable seeds not in the semantic index yet (published or re-published after the
+    loaded version was built, most of them waiting for their embedding): how many, and the ids
+    of the newest PENDING_SCAN of them. One query of the matchable ids, compared with the
+    version's ids in memory (an anti-join with the vector table is planned as a nested loop
+    while the statistics of a table that just grew by an import are stale: 5-20 s measured at
+    20k seeds), kept per process for MATCHING_SEARCH_CHECK_SECONDS."""
     now = time.monotonic()
+    version = published.version if published is not None else ""
     cached = _pending.get(model_id)
-    if cached is not None and now - cached[0] < settings.MATCHING_SEARCH_CHECK_SECONDS:
-        total = cached[1]
-    else:
-        total = matchable("seed").order_by().count()
-        _pending[model_id] = (now, total)
-    return max(0, total - indexed)
+    if (
+        cached is not None
+        and cached[1] == version
+        and now - cached[0] < settings.MATCHING_SEARCH_CHECK_SECONDS
+    ):
+        return cached[2], cached[3]
+    ids = np.fromiter(matchable("seed").order_by().values_list("id", flat=True), dtype=np.int64)
+    if published is not None and len(published):
+        ids = np.setdiff1d(ids, published.seeds.ids, assume_unique=True)
+    ids = np.sort(ids)[::-1]
+    found = (len(ids), ids[:PENDING_SCAN].tolist())
+    _pending[model_id] = (now, version, *found)
+    return found

@@ -45,8 +45,9 @@ class Command(BaseCommand):
         parser.add_argument("--accounts", type=int, default=50)
         parser.add_argument("--universities", type=int, default=100)
         parser.add_argument("--import", dest="import_n", type=int, default=0)
+        parser.add_argument("--tokens", default="", help="write the accounts' API tokens here")
 
-    def handle(self, *args, seeds, needs, accounts, universities, import_n, **opts):
+    def handle(self, *args, seeds, needs, accounts, universities, import_n, tokens, **opts):
         from matching.services.embedding import get_embedder
 
         embedder = get_embedder()
@@ -69,6 +70,14 @@ class Command(BaseCommand):
                 f"match_all --sync ({run.total_chunks} chunks, nothing to embed): {seconds:.1f} s; "
                 f"index {published.get('version')}; load average {load}"
             )
+        if tokens:
+            from rest_framework.authtoken.models import Token
+
+            users = get_user_model().objects.filter(username__startswith=f"{PREFIX}-user-")
+            keys = [Token.objects.get_or_create(user=u)[0].key for u in users.order_by("id")]
+            with open(tokens, "w") as handle:
+                handle.write("\n".join(keys) + "\n")
+            self.stdout.write(f"{len(keys)} tokens written to {tokens}")
         if import_n:
             from profiles.services.imports import catalog_import
 
