@@ -64,7 +64,7 @@ fi
 "$PY" manage.py benchmark_load_setup --tokens "$OUT/tokens.txt"
 export LOAD_TOKENS_FILE=$OUT/tokens.txt
 
-start "$BIN/gunicorn" config.wsgi:application --bind "127.0.0.1:$PORT" --workers 2 --threads 4 --timeout 60
+start "$BIN/gunicorn" config.wsgi:application --bind "127.0.0.1:$PORT" --workers 2 --threads 4 --timeout 60 --keep-alive 10
 GUNICORN=${PIDS[-1]}
 start "$BIN/celery" -A config worker --pool prefork --concurrency 2 --loglevel WARNING
 start "$BIN/celery" -A config beat --loglevel WARNING --schedule "$OUT/celerybeat-schedule"

@@ -36,13 +36,13 @@ def _eager_celery(settings):
 @pytest.fixture(autouse=True)
 def _search_index_dir(settings, tmp_path_factory):
     """Each test publishes the shared search index into a directory of its own, and no version
-    loaded by an earlier test stays in this process."""
-    from matching.services.search_index import reset_loaded
+    or query vector loaded by an earlier test stays in this process."""
+    from matching.services.search import reset_search_cache
 
     settings.MATCHING_INDEX_DIR = tmp_path_factory.mktemp("index")
-    reset_loaded()
+    reset_search_cache()
     yield
-    reset_loaded()
+    reset_search_cache()
 
 
 @pytest.fixture(autouse=True)

@@ -27,6 +27,7 @@ that rare search builds its corpus from its visible rows' stored vectors directl
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -55,6 +56,8 @@ SORTS = ("score", "trl", "newest")
 CANDIDATES = 500
 # Seeds not in the semantic index yet that the lexical fallback lists at most.
 LEXICAL_LIMIT = 10
+# Query vectors kept per process (a text searched again, the next page of the same search).
+QUERY_CACHE = 1024
 
 
 @dataclass
@@ -96,8 +99,18 @@ class _View:
 
 
 def reset_search_cache() -> None:
-    """Forget the loaded index versions (tests; a process that switched databases)."""
+    """Forget the loaded index versions and query vectors (tests; a process that switched
+    databases)."""
     reset_loaded()
+    _query_vector.cache_clear()
+
+
+@functools.lru_cache(maxsize=QUERY_CACHE)
+def _query_vector(model_id: str, text: str) -> np.ndarray:
+    """The search text's vector (the only embedding a request does), kept per process."""
+    vector = get_embedder().embed_queries([text])[0]
+    vector.setflags(write=False)
+    return vector
 
 
 def _public_view(model_id: str) -> _View | None:
@@ -288,7 +301,7 @@ def search(
         return SearchResults([], pending=max(pending, len(lexical)), lexical=lexical)
     query = NeedRow(
         id=0,
-        vector=embedder.embed_queries([text])[0],
+        vector=_query_vector(embedder.model_id, text),
         language=detect_language(text),
         modes=frozenset([mode]) if mode else frozenset(),
         trl_min=trl_min,
