@@ -77,6 +77,15 @@ rss() {  # resident memory of the gunicorn workers: total, anonymous, file-backe
   done
 }
 
+cpu() {  # CPU seconds (user + system) used so far by the gunicorn workers
+  local ticks=0
+  for pid in $(pgrep -P "$GUNICORN"); do
+    ticks=$((ticks + $(awk '{print $14 + $15}' "/proc/$pid/stat")))
+  done
+  echo "scale=2; $ticks / $(getconf CLK_TCK)" | bc
+}
+requests() { awk -F, '$2 == "Aggregated" {print $3}' "$OUT/$1_stats.csv"; }
+
 echo "== web processes after boot"; rss | tee "$OUT/rss-boot.txt"
 locust_run() {
   "$BIN/locust" -f benchmarks/locustfile.py --headless -u "$USERS" -r 10 -t "${SECONDS_PER_PHASE}s" \
@@ -84,8 +93,10 @@ locust_run() {
 }
 
 echo "== steady: $USERS users, ${SECONDS_PER_PHASE} s, load average before $(load)"
+before=$(cpu)
 locust_run steady
-echo "load average after: $(load)"
+used=$(echo "$(cpu) - $before" | bc)
+echo "load average after: $(load); web CPU $used s for $(requests steady) requests = $(echo "scale=1; 1000 * $used / $(requests steady)" | bc) ms per request"
 echo "== web processes after the steady phase"; rss | tee "$OUT/rss-steady.txt"
 
 echo "== import of $IMPORT seeds, then $USERS users during its embedding backlog"
@@ -93,8 +104,10 @@ echo "== import of $IMPORT seeds, then $USERS users during its embedding backlog
 sleep 5
 curl -fsS "http://127.0.0.1:$PORT/readyz" | "$PY" -c 'import json,sys; e=json.load(sys.stdin)["checks"]["embedding"]; print("backlog at start:", e["missing_vectors"], "fan-out", e["fan_out"])'
 echo "load average before: $(load)"
+before=$(cpu)
 locust_run during-import
-echo "load average after: $(load)"
+used=$(echo "$(cpu) - $before" | bc)
+echo "load average after: $(load); web CPU $used s for $(requests during-import) requests = $(echo "scale=1; 1000 * $used / $(requests during-import)" | bc) ms per request"
 curl -fsS "http://127.0.0.1:$PORT/readyz" | "$PY" -c 'import json,sys; e=json.load(sys.stdin)["checks"]["embedding"]; print("backlog at end:", e["missing_vectors"], "fan-out", e["fan_out"], "index", e["index"])'
 echo "== web processes after the import phase"; rss | tee "$OUT/rss-import.txt"
 
