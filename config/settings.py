@@ -506,6 +506,11 @@ MATCHING_EMBED_CHUNK = _env_int("MATCHING_EMBED_CHUNK", 64)
 MATCHING_WEB_THREADS = _env_int("MATCHING_WEB_THREADS", 1)
 MATCHING_WORKER_THREADS = _env_int("MATCHING_WORKER_THREADS", 0)
 MATCHING_OMP_WAIT_POLICY = os.environ.get("MATCHING_OMP_WAIT_POLICY", "") or "PASSIVE"
+# Worker processes lower their CPU priority by this much (0 leaves it): where web and workers
+# share cores, a backlog of embedding then cannot starve the web requests.
+MATCHING_WORKER_NICE = _env_int("MATCHING_WORKER_NICE", 10)
+if not 0 <= MATCHING_WORKER_NICE <= 19:
+    raise ImproperlyConfigured("MATCHING_WORKER_NICE must be between 0 and 19")
 if MATCHING_OMP_WAIT_POLICY not in {"PASSIVE", "ACTIVE"}:
     raise ImproperlyConfigured("MATCHING_OMP_WAIT_POLICY must be PASSIVE or ACTIVE")
 if MATCHING_WEB_THREADS < 1 or MATCHING_WORKER_THREADS < 0:

@@ -12,6 +12,11 @@ OpenMP's default wait policy spins: on two shared cores a single query's embeddi
 - Both: `OMP_WAIT_POLICY` = `MATCHING_OMP_WAIT_POLICY` (PASSIVE: a waiting thread sleeps
   instead of spinning on a core another process needs; batch speed measured the same or
   better).
+- Workers also lower their CPU priority by `MATCHING_WORKER_NICE` (10): where web and workers
+  share cores (one machine, containers without CPU limits), an embedding backlog then takes
+  the cores the web processes leave idle instead of starving requests (issue 12's load test:
+  search p95 2.3 s during a backlog at nice 0; see docs/benchmark.md). Raising niceness needs
+  no privilege; 0 leaves it.
 
 `apply(role)` sets the environment variables the OpenMP and BLAS runtimes read when they load
 (an explicit variable in the environment wins), and limits pools that are already loaded with
@@ -48,8 +53,14 @@ def apply(role: str) -> dict:
         threadpool_limits(limits=int(os.environ["OMP_NUM_THREADS"]))
     except Exception:  # threadpoolctl missing or a runtime it cannot handle: env vars remain
         pass
+    if role == "worker" and settings.MATCHING_WORKER_NICE:
+        try:
+            os.nice(settings.MATCHING_WORKER_NICE)
+        except OSError:  # a platform without nice: the threads settings still apply
+            pass
     _applied.update(
         role=role,
+        nice=os.nice(0) if hasattr(os, "nice") else 0,
         threads=int(os.environ["OMP_NUM_THREADS"]),
         wait_policy=os.environ["OMP_WAIT_POLICY"],
     )
