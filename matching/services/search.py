@@ -31,7 +31,6 @@ import functools
 from dataclasses import dataclass, field
 
 import numpy as np
-from django.db.models import Q
 
 from matching.engine.relevance import relevance_of_contributions, worth_proposing
 from matching.engine.scoring import NeedRow, score_needs
@@ -207,21 +206,17 @@ def _corpus_of_visible(user, model_id: str) -> _View:
     )
 
 
-def _lexical_fallback(user, waiting: list[int], text: str, **filters) -> list[Seed]:
-    """Visible published seeds among `waiting` (not in the semantic index yet) whose title,
-    summary or keywords contain a term of the query, newest first."""
+def _lexical_fallback(user, waiting: list[tuple[int, str]], text: str, **filters) -> list[Seed]:
+    """Visible published seeds among `waiting` ((id, lower-cased public text) of seeds not in
+    the semantic index yet, newest first) whose text contains a term of the query; the terms
+    are matched in memory, the few matches read through the caller's visibility."""
     if not waiting:
         return []
-    words = terms(text)[:5] or [text[:50]]
-    match = Q()
-    for word in words:
-        match |= Q(title__icontains=word) | Q(summary__icontains=word)
-        match |= Q(keywords__icontains=word)
-    qs = (
-        seeds_visible_to(user=user)
-        .filter(status=PublicationStatus.PUBLISHED, id__in=waiting)
-        .filter(match)
-    )
+    words = [w.lower() for w in terms(text)[:5]] or [text[:50].lower()]
+    matched = [i for i, haystack in waiting if any(w in haystack for w in words)][:50]
+    if not matched:
+        return []
+    qs = seeds_visible_to(user=user).filter(status=PublicationStatus.PUBLISHED, id__in=matched)
     if filters.get("field"):
         qs = qs.filter(field__icontains=filters["field"])
     if filters.get("region"):

@@ -554,19 +554,23 @@ def current_corpus(*, model_id: str, seeds_changed: bool = True) -> Corpus:
     return corpus if corpus is not None else Corpus(model_id)
 
 
-_pending: dict[str, tuple[float, str, int, list[int]]] = {}
+_pending: dict[str, tuple[float, str, int, list[tuple[int, str]]]] = {}
 # The lexical fallback looks among at most this many seeds not in the index yet (the newest
 # ids first: an import appends rows).
 PENDING_SCAN = 2000
 
 
-def pending_seeds(*, model_id: str, published: PublishedIndex | None) -> tuple[int, list[int]]:
+def pending_seeds(
+    *, model_id: str, published: PublishedIndex | None
+) -> tuple[int, list[tuple[int, str]]]:
     """Matchable seeds not in the semantic index yet (published or re-published after the
-    loaded version was built, most of them waiting for their embedding): how many, and the ids
-    of the newest PENDING_SCAN of them. One query of the matchable ids, compared with the
-    version's ids in memory (an anti-join with the vector table is planned as a nested loop
-    while the statistics of a table that just grew by an import are stale: 5-20 s measured at
-    20k seeds), kept per process for MATCHING_SEARCH_CHECK_SECONDS."""
+    loaded version was built, most of them waiting for their embedding): how many, and the
+    newest PENDING_SCAN of them as (id, lower-cased public title, summary and keywords) for the
+    lexical fallback. Two queries, kept per process for MATCHING_SEARCH_CHECK_SECONDS, so a
+    search during a backlog matches words in memory. The matchable ids are compared with the
+    version's ids in memory: an anti-join with the vector table was planned as a nested loop
+    while the statistics of a table that just grew by an import were stale (5-20 s measured
+    at 20k seeds)."""
     now = time.monotonic()
     version = published.version if published is not None else ""
     cached = _pending.get(model_id)
@@ -579,7 +583,13 @@ def pending_seeds(*, model_id: str, published: PublishedIndex | None) -> tuple[i
     ids = np.fromiter(matchable("seed").order_by().values_list("id", flat=True), dtype=np.int64)
     if published is not None and len(published):
         ids = np.setdiff1d(ids, published.seeds.ids, assume_unique=True)
-    ids = np.sort(ids)[::-1]
-    found = (len(ids), ids[:PENDING_SCAN].tolist())
-    _pending[model_id] = (now, version, *found)
-    return found
+    newest = np.sort(ids)[::-1][:PENDING_SCAN].tolist()
+    texts = {
+        i: " ".join([title, summary, " ".join(map(str, keywords or []))]).lower()
+        for i, title, summary, keywords in Seed.objects.filter(id__in=newest).values_list(
+            "id", "title", "summary", "keywords"
+        )
+    }
+    rows = [(i, texts[i]) for i in newest if i in texts]
+    _pending[model_id] = (now, version, len(ids), rows)
+    return len(ids), rows
