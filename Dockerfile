@@ -22,7 +22,8 @@ COPY . .
 RUN for po in locale/*/en/LC_MESSAGES/django.po; do [ -f "$po" ] && msgfmt -o "${po%.po}.mo" "$po"; done; \
     SECRET_KEY=collectstatic-only python manage.py collectstatic --noinput
 
-RUN useradd --create-home --uid 1000 sangaku && chown -R sangaku /app
+RUN useradd --create-home --uid 1000 sangaku && chown -R sangaku /app \
+    && mkdir -p /var/lib/sangaku/index && chown -R sangaku /var/lib/sangaku
 USER sangaku
 EXPOSE 8000
-CMD ["gunicorn", "config.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--timeout", "60"]
+CMD ["gunicorn", "config.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "2", "--threads", "4", "--timeout", "60"]

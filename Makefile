@@ -10,7 +10,7 @@ STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | 
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/sangaku
 TEST_BROKER_URL ?= redis://127.0.0.1:6379/15
 
-.PHONY: run test faults venv lint migrate demo worker beat relay messages benchmark evaluate schemathesis clean
+.PHONY: run test faults venv lint migrate demo worker beat relay messages benchmark loadtest evaluate schemathesis clean
 
 venv: $(STAMP)
 
@@ -62,6 +62,11 @@ messages:
 
 benchmark: venv
 	$(PY) manage.py benchmark_matching
+
+# The load test (docs/benchmark.md): 50 users during and after a 10k-seed import, on a throw-away
+# database (LOAD_DATABASE_URL), with its own gunicorn, workers and Redis; bounded (LOAD_SECONDS).
+loadtest: venv
+	LOAD_DATABASE_URL=$${LOAD_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/sangaku_load} PY=$(PY) bash scripts/load_test.sh
 
 evaluate: venv
 	bash scripts/evaluate_dev.sh

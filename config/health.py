@@ -105,6 +105,46 @@ def _embedding() -> dict:
         "oldest_missing_seconds": _seconds_since(backlog["oldest"]),
         "queued": queued.count(),
         "oldest_queued_seconds": _seconds_since(queued.aggregate(m=Min("created_at"))["m"]),
+        "fan_out": _fan_out(),
+        "index": _index(backlog["model_id"]),
+    }
+
+
+def _fan_out() -> dict | None:
+    """The running embedding fan-out (a bulk import or a model switch): chunks done of all."""
+    from matching.models import MatchRun
+
+    run = (
+        MatchRun.objects.filter(
+            kind=MatchRun.Kind.REEMBED,
+            status__in=[MatchRun.Status.PENDING, MatchRun.Status.RUNNING],
+        )
+        .order_by("-created_at")
+        .first()
+    )
+    if run is None:
+        return None
+    return {
+        "done_chunks": run.done_chunks,
+        "total_chunks": run.total_chunks,
+        "percent": round(100 * run.progress, 1),
+        "started_seconds": _seconds_since(run.started_at),
+    }
+
+
+def _index(model_id: str) -> dict:
+    """The published search index of the active model: its size and age (the pointer file)."""
+    import time
+
+    from matching.services.search_index import index_dir, read_pointer
+
+    pointer = read_pointer(index_dir(model_id)) if model_id else None
+    if pointer is None:
+        return {"published": False}
+    return {
+        "published": True,
+        "seeds": pointer.get("n"),
+        "age_seconds": round(time.time() - pointer.get("built_at", 0), 1),
     }
 
 

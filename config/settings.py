@@ -414,6 +414,9 @@ CELERY_TASK_TIME_LIMITS: dict[str, tuple[int, int]] = {
     "notifications.tasks.send_email": (60, 90),
     "notifications.tasks.send_daily_digests": (300, 360),
     "notifications.tasks.sweep_deliveries": (120, 150),
+    "matching.tasks.refresh_search_index": (600, 660),
+    "matching.tasks.embed_backlog": (300, 360),
+    "matching.tasks.embed_chunk": (300, 360),
     "profiles.tasks.run_import_job": (540, 600),
     "profiles.tasks.run_researchmap_import": (540, 600),
     "profiles.tasks.sweep_import_jobs": (120, 150),
@@ -483,6 +486,10 @@ CELERY_BEAT_SCHEDULE = {
     "refresh-stale-matches": {
         "task": "matching.tasks.refresh_stale",
         "schedule": _env_float("MATCHING_STALE_SWEEP_SECONDS", 300.0),
+    },
+    "refresh-search-index": {
+        "task": "matching.tasks.refresh_search_index",
+        "schedule": _env_float("MATCHING_INDEX_REFRESH_SECONDS", 10.0) or 10.0,
     },
     "sweep-import-jobs": {
         "task": "profiles.tasks.sweep_import_jobs",
@@ -596,6 +603,41 @@ MATCHING_USE_LEARNED_WEIGHTS = _env_bool("MATCHING_USE_LEARNED_WEIGHTS", False)
 MATCHING_REQUEST_REVIEW = _env_bool("MATCHING_REQUEST_REVIEW", True)
 # Saved searches evaluated per changed seed (the alert task runs each one as its owner).
 MATCHING_SAVED_SEARCH_ALERT_LIMIT = _env_int("MATCHING_SAVED_SEARCH_ALERT_LIMIT", 2000)
+# The shared search index (matching/services/search_index.py): one per corpus version, built by
+# a worker and memory-mapped by every process. The directory must be shared by the web and
+# worker processes (a docker-compose volume). Up to MATCHING_INDEX_EXACT_UP_TO seeds the index
+# is an exact memory-mapped matrix, above it an hnswlib graph (docs/benchmark.md, crossover).
+# A build triggered by a change is skipped when the published version is younger than
+# MATCHING_INDEX_DEBOUNCE_SECONDS; the periodic task (every MATCHING_INDEX_REFRESH_SECONDS)
+# publishes what changed since.
+MATCHING_INDEX_DIR = Path(os.environ.get("MATCHING_INDEX_DIR", "") or BASE_DIR / "var" / "index")
+MATCHING_INDEX_EXACT_UP_TO = _env_int("MATCHING_INDEX_EXACT_UP_TO", 300_000)
+MATCHING_INDEX_DEBOUNCE_SECONDS = _env_float("MATCHING_INDEX_DEBOUNCE_SECONDS", 10.0)
+MATCHING_INDEX_REFRESH_SECONDS = _env_float("MATCHING_INDEX_REFRESH_SECONDS", 10.0)
+# Embedding fan-out: a bulk change (an import of more than MATCHING_SWEEP_REBUILD_ABOVE rows,
+# a model switch) is embedded in chunks of this many rows, one Celery task per chunk, over
+# every worker (matching/services/fanout.py).
+MATCHING_EMBED_CHUNK = _env_int("MATCHING_EMBED_CHUNK", 64)
+# Thread settings per role (config/threads.py): OpenMP/BLAS threads of a web process (per
+# request; 1) and of a worker (0 = every core), and OpenMP's wait policy for both (PASSIVE:
+# no spinning on a shared machine).
+MATCHING_WEB_THREADS = _env_int("MATCHING_WEB_THREADS", 1)
+MATCHING_WORKER_THREADS = _env_int("MATCHING_WORKER_THREADS", 0)
+MATCHING_OMP_WAIT_POLICY = os.environ.get("MATCHING_OMP_WAIT_POLICY", "") or "PASSIVE"
+# Worker processes lower their CPU priority by this much (0 leaves it): where web and workers
+# share cores, a backlog of embedding then cannot starve the web requests.
+MATCHING_WORKER_NICE = _env_int("MATCHING_WORKER_NICE", 10)
+if not 0 <= MATCHING_WORKER_NICE <= 19:
+    raise ImproperlyConfigured("MATCHING_WORKER_NICE must be between 0 and 19")
+if MATCHING_OMP_WAIT_POLICY not in {"PASSIVE", "ACTIVE"}:
+    raise ImproperlyConfigured("MATCHING_OMP_WAIT_POLICY must be PASSIVE or ACTIVE")
+if MATCHING_WEB_THREADS < 1 or MATCHING_WORKER_THREADS < 0:
+    raise ImproperlyConfigured(
+        "MATCHING_WEB_THREADS must be at least 1 and MATCHING_WORKER_THREADS 0 (all cores) or more"
+    )
+for _name in ("MATCHING_INDEX_DEBOUNCE_SECONDS", "MATCHING_INDEX_REFRESH_SECONDS"):
+    if globals()[_name] < 0:
+        raise ImproperlyConfigured(f"{_name} must be 0 or more")
 # Calibrated relevance (the probability that a person calls a seed relevant to a need, see
 # matching/engine/relevance.py): a pair becomes a proposal only at or above the floor, search
 # lists "possible" matches down to it and hides weaker ones behind a link, partnership evidence
@@ -627,6 +669,8 @@ for _name in (
     "MATCHING_INCREMENTAL_NEEDS",
     "MATCHING_RUN_MAX_RESUMES",
     "MATCHING_SAVED_SEARCH_ALERT_LIMIT",
+    "MATCHING_INDEX_EXACT_UP_TO",
+    "MATCHING_EMBED_CHUNK",
 ):
     if globals()[_name] < 1:
         raise ImproperlyConfigured(f"{_name} must be at least 1")

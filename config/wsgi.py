@@ -1,8 +1,14 @@
-"""WSGI entry point for gunicorn."""
+"""WSGI entry point for gunicorn: a web process (one OpenMP/BLAS thread per request, passive
+waiting; config/threads.py) before any library with a thread pool loads."""
 
 import os
 
-from django.core.wsgi import get_wsgi_application
-
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+
+from config import threads  # noqa: E402
+
+threads.apply("web")
+
+from django.core.wsgi import get_wsgi_application  # noqa: E402
+
 application = get_wsgi_application()

@@ -1,7 +1,9 @@
 """What the matcher adds to the domain, connected in `MatchingConfig.ready()`.
 
 - A changed seed, need, investor profile or venture (`profiles.signals.catalog_row_changed`)
-  is (re-)embedded and re-matched in the background: the receiver only enqueues.
+  is (re-)embedded and re-matched in the background: the receiver only enqueues. The rows of a
+  bulk write (`catalog_rows_changed`, an import) go to one fan-out task, which embeds them in
+  chunks over every worker (matching/services/fanout.py).
 - The two parties of an introduced proposal may read each other's confidential details, and
   an investor introduced to a venture the venture's (`profiles.access.register_confidential_grant`).
 """
@@ -13,11 +15,15 @@ from django.db.models import Exists, OuterRef
 from outbox.dispatch import enqueue
 from profiles import access
 from profiles.models import Need, Organization, Seed, Venture
-from profiles.signals import catalog_row_changed
+from profiles.signals import catalog_row_changed, catalog_rows_changed
 
 
 def embed_changed_row(sender, *, kind: str, object_id: int, **kwargs) -> None:
     enqueue("matching.tasks.embed_subject", kind, object_id)
+
+
+def embed_changed_rows(sender, *, rows: list, **kwargs) -> None:
+    enqueue("matching.tasks.embed_backlog", [[kind, object_id] for kind, object_id in rows])
 
 
 def introduction_grant(*, model: type, org: Organization) -> Exists | None:
@@ -41,4 +47,5 @@ def introduction_grant(*, model: type, org: Organization) -> Exists | None:
 
 def connect() -> None:
     catalog_row_changed.connect(embed_changed_row, dispatch_uid="matching.embed_changed_row")
+    catalog_rows_changed.connect(embed_changed_rows, dispatch_uid="matching.embed_changed_rows")
     access.register_confidential_grant(introduction_grant)

@@ -13,6 +13,12 @@
 - `reassign_need(need_id)`: a declined proposal freed one of the need's slots; its proposals
   are chosen again.
 - `seed_alerts(seed_id)`: after a seed's refresh, the saved-search and watchlist alerts.
+- `refresh_search_index(debounced)`: publish the shared search index of the current corpus
+  version if it is not published yet (matching/services/search_index.py); periodic, and after
+  changes (debounced: skipped when the newest version is younger than
+  MATCHING_INDEX_DEBOUNCE_SECONDS).
+- `embed_backlog(rows)` / `embed_chunk(run_id, number)`: embedding fanned out in chunks over
+  every worker after a bulk change or a model switch (matching/services/fanout.py).
 - `learn_weights()`: refit the scoring weights from admin-confirmed feedback.
 
 Every task is declared with `outbox.options.task_options` (acks_late, reject_on_worker_lost,
@@ -57,6 +63,8 @@ def embed_subject(kind: str, object_id: int) -> bool:
     # Refresh even when nothing changed: an archive or a capacity change alters matches
     # without changing the embedded text.
     enqueue("matching.tasks.refresh_matches_for", kind, object_id)
+    if kind == "seed":
+        enqueue("matching.tasks.refresh_search_index", True)
     return changed
 
 
@@ -158,3 +166,31 @@ def notify_weekly_needs() -> int:
     from matching.services.notices import weekly_needs_notify
 
     return weekly_needs_notify()
+
+
+@shared_task(**task_options("matching.tasks.refresh_search_index"))
+def refresh_search_index(debounced: bool = False) -> dict:
+    from django.conf import settings
+
+    from matching.services.search_index import index_publish
+    from outbox.broker import eager
+
+    # Without a broker (the embedded default) nothing runs periodically to catch a skipped
+    # build, so only real workers debounce.
+    interval = settings.MATCHING_INDEX_DEBOUNCE_SECONDS if debounced and not eager() else 0.0
+    return index_publish(min_interval=interval)
+
+
+@shared_task(**task_options("matching.tasks.embed_backlog"))
+def embed_backlog(rows: list | None = None) -> int | None:
+    from matching.services.fanout import embedding_fan_out
+
+    run = embedding_fan_out(rows=rows)
+    return run.pk if run is not None else None
+
+
+@shared_task(**task_options("matching.tasks.embed_chunk", retry_on=(IntegrityError,)))
+def embed_chunk(run_id: int, number: int) -> bool:
+    from matching.services.fanout import embed_chunk_run
+
+    return embed_chunk_run(run_id=run_id, number=number)

@@ -34,6 +34,18 @@ def _eager_celery(settings):
 
 
 @pytest.fixture(autouse=True)
+def _search_index_dir(settings, tmp_path_factory):
+    """Each test publishes the shared search index into a directory of its own, and no version
+    or query vector loaded by an earlier test stays in this process."""
+    from matching.services.search import reset_search_cache
+
+    settings.MATCHING_INDEX_DIR = tmp_path_factory.mktemp("index")
+    reset_search_cache()
+    yield
+    reset_search_cache()
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     # Factories create many users; PBKDF2 would dominate the suite's run time (~170 s → ~35 s
     # for the tests without a browser). Password checks themselves are Django's own code.

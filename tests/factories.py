@@ -234,3 +234,13 @@ def make_catalog(*, seeds: int = 60, needs: int = 60) -> None:
     venture = make_venture(org=universities[0], summary=TOPICS[0])
     make_investor(thesis=TOPICS[0] + " に投資する。")
     venture.seeds.add(*list(universities[0].seeds.all()[:2]))
+
+
+def publish_search_index() -> dict:
+    """What the workers do after seeds change, run here: embed every stale row, then publish
+    the shared search index of the current state (matching/services/search_index.py)."""
+    from matching.services.embedding import vectors_embed_all
+    from matching.services.search_index import index_publish
+
+    vectors_embed_all()
+    return index_publish(wait=True)

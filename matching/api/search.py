@@ -99,5 +99,17 @@ class SeedSearchView(APIView):
                 "weaker": found.weaker,
                 "calibrated": found.calibrated,
                 "results": results,
+                # Seeds not in the semantic index yet (their embedding is queued): how many, and
+                # the visible ones whose text contains a term of the query.
+                "pending": found.pending,
+                "not_indexed_yet": [
+                    {
+                        "id": seed.pk,
+                        "key": seed.key,
+                        "title": seed.title,
+                        "organization": org_summary(seed.organization),
+                    }
+                    for seed in found.lexical
+                ],
             }
         )

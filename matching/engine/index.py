@@ -66,7 +66,10 @@ def _empty_result(n_queries: int, k: int) -> tuple[np.ndarray, np.ndarray]:
 
 
 class ExactIndex:
-    """Brute-force inner product: one float32 matrix product per block of queries."""
+    """Brute-force inner product: one float32 matrix product per block of queries.
+
+    `vectors` may be a read-only `np.memmap` (a file shared by every process that maps it):
+    nothing is copied, the pages are read from the page cache."""
 
     kind = "exact"
 
@@ -151,6 +154,34 @@ class HnswIndex:
 
     def __len__(self) -> int:
         return self._n
+
+    def save(self, path: str) -> None:
+        """Write the graph to `path` (hnswlib's own format; ids are stored by the caller)."""
+        self._index.save_index(str(path))
+
+    @classmethod
+    def load(
+        cls,
+        path: str,
+        ids: np.ndarray,
+        dim: int,
+        *,
+        ef_search: int = HNSW_EF_SEARCH,
+        num_threads: int | None = None,
+    ) -> HnswIndex:
+        """A graph written by `save`. hnswlib reads the whole file into memory (it has no
+        memory-mapped mode), so each process that loads it holds a copy."""
+        import hnswlib
+
+        self = cls.__new__(cls)
+        self.ids = _as_ids(ids, len(ids))
+        self.dim = int(dim)
+        self.ef_search = int(ef_search)
+        self.num_threads = num_threads or os.cpu_count() or 1
+        self._n = len(self.ids)
+        self._index = hnswlib.Index(space="ip", dim=self.dim)
+        self._index.load_index(str(path), max_elements=max(1, self._n))
+        return self
 
     def search(self, queries: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
         queries = _as_matrix(queries, "queries")

@@ -92,9 +92,11 @@ class SeedSet:
     @classmethod
     def build(cls, rows: list[dict], vectors: np.ndarray) -> SeedSet:
         n = len(rows)
+        matrix = np.asarray(vectors, dtype=np.float32)
         return cls(
             ids=np.array([r["id"] for r in rows], dtype=np.int64),
-            vectors=np.asarray(vectors, dtype=np.float32).reshape(n, -1),
+            # (0, dim) stays as it is: an empty corpus cannot infer its dimension.
+            vectors=matrix if matrix.ndim == 2 else matrix.reshape(n, -1),
             org_ids=np.array([r.get("org_id", 0) for r in rows], dtype=np.int64),
             languages=np.array([r.get("language", "ja") for r in rows], dtype=object),
             trl=np.array(

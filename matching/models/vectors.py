@@ -86,6 +86,9 @@ class MatchRun(models.Model):
     started_at = models.DateTimeField(null=True, blank=True)
     progress_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # The shared index version (matching/services/search_index.py) every chunk of a full
+    # rebuild scores against: the seed corpus is built once per run, not once per chunk.
+    corpus_version = models.CharField(max_length=100, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -101,10 +104,13 @@ class MatchRun(models.Model):
 
 
 class MatchRunChunk(models.Model):
-    """One chunk of needs of a run, recorded before it is sent; `done_at` once scored."""
+    """One chunk of a run, recorded before it is sent; `done_at` once done. A full rebuild's
+    chunks are needs to score; an embedding fan-out's (`MatchRun.Kind.REEMBED`) are rows of
+    `subject` to embed. `need_ids` holds the ids of the chunk's subject kind."""
 
     run = models.ForeignKey(MatchRun, on_delete=models.CASCADE, related_name="chunks")
     number = models.PositiveIntegerField()
+    subject = models.CharField(max_length=16, choices=SubjectKind.choices, default="need")
     need_ids = models.JSONField(default=list)
     done_at = models.DateTimeField(null=True, blank=True)
 

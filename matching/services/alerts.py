@@ -6,7 +6,9 @@
 - `watch_add(*, user, seed)` / `watch_remove`: a seed the person may see (published, of an
   approved organisation); the watch remembers the version of the seed's public content.
 - `seed_alerts_send(*, seed_id)` (task `matching.tasks.seed_alerts`, enqueued after a seed's
-  refresh, so the seed has its vector): every saved search with alerts on is run as its owner
+  refresh, so the seed has its vector): the worker publishes the search index of the current
+  corpus (`search_index.index_publish`, which then holds the seed) and loads it; every saved
+  search with alerts on is run as its owner
   (the same `search` as the page, down to the relevance floor, MAX_LIMIT hits) and, when the
   seed is among the hits, its owner hears of it once per version of the seed's public content
   (`SearchAlert` row + `search_alert` notification, both unique); every watcher whose watch
@@ -19,7 +21,6 @@ field, TRL, collaboration modes): saving a seed without changing them alerts nob
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
 
@@ -162,6 +163,15 @@ def _alive(user) -> bool:
     return user.is_active and org is not None and org.is_approved
 
 
+def _index_with_the_seed() -> None:
+    from matching.services.embedding import get_embedder
+    from matching.services.search_index import index_publish, published_index
+
+    model_id = get_embedder().model_id
+    index_publish(model_id=model_id, wait=True)
+    published_index(model_id=model_id, check_seconds=0)
+
+
 def seed_alerts_send(*, seed_id: int) -> dict:
     """Alerts for one published or changed seed (see the module docstring)."""
     seed = (
@@ -197,29 +207,29 @@ def seed_alerts_send(*, seed_id: int) -> dict:
         .select_related("user")
         .order_by("id")[: settings.MATCHING_SAVED_SEARCH_ALERT_LIMIT]
     )
-    first = True
+    published = False
     for saved in pending:
         user = saved.user
         if not _alive(user) or org_of(user).pk == seed.organization_id:
             continue
+        if not published:
+            # The task runs after the seed's refresh, so its vector is written: publish the
+            # search index of the current corpus (waiting for a build already under way) and
+            # load it in this worker, so that every saved search below sees the seed.
+            _index_with_the_seed()
+            published = True
         f = saved.filters or {}
-        # The first search of the task runs inside a transaction, where the search corpus
-        # always checks its version, so the seed just published is in it; the others trust
-        # that corpus for MATCHING_SEARCH_CHECK_SECONDS (and check again after), as the page
-        # does, instead of paying the version check per saved search.
-        with transaction.atomic() if first else contextlib.nullcontext():
-            results = search(
-                user=user,
-                text=saved.query,
-                field=f.get("field") or None,
-                region=f.get("region") or None,
-                trl_min=f.get("trl_min"),
-                trl_max=f.get("trl_max"),
-                mode=f.get("mode") or None,
-                limit=MAX_LIMIT,
-                include_weak=False,
-            )
-        first = False
+        results = search(
+            user=user,
+            text=saved.query,
+            field=f.get("field") or None,
+            region=f.get("region") or None,
+            trl_min=f.get("trl_min"),
+            trl_max=f.get("trl_max"),
+            mode=f.get("mode") or None,
+            limit=MAX_LIMIT,
+            include_weak=False,
+        )
         hit = next((h for h in results.hits if h.seed.pk == seed.pk), None)
         if hit is None:
             continue

@@ -62,7 +62,7 @@ def seed_corpus(
                 "text": text,
             }
         )
-    dim = next(iter(vectors.values())).shape[0] if vectors else 0
+    dim = next(iter(vectors.values())).shape[0] if vectors else 1
     matrix = np.vstack([vectors[s.id] for s in seeds]) if seeds else np.zeros((0, dim), "f4")
     return SeedSet.build(rows, matrix), seeds
 
@@ -83,8 +83,36 @@ def need_row(need: Need, vector: np.ndarray) -> NeedRow:
     )
 
 
+def language_offsets_table(
+    model_id: str, seeds: SeedSet, need_vectors: dict[int, np.ndarray] | None = None
+) -> dict:
+    """Language offsets over the platform's needs (a sample of them when there are many)."""
+    if not len(seeds):
+        return {}
+    if need_vectors is None:
+        ids = list(matchable("need").values_list("id", flat=True)[:500])
+        need_vectors = vectors_load(kind="need", ids=ids, model_id=model_id)
+    if not need_vectors:
+        return {}
+    needs = Need.objects.filter(id__in=list(need_vectors)).only(
+        "id", "title", "description", "keywords", "field"
+    )
+    langs = {n.id: detect_language(n.embedding_text()) for n in needs}
+    ids = [i for i in need_vectors if i in langs]
+    if not ids:
+        return {}
+    matrix = np.vstack([need_vectors[i] for i in ids])
+    return language_table(
+        matrix, [langs[i] for i in ids], seeds, prior=settings.MATCHING_LANGUAGE_PRIOR
+    )
+
+
 class Corpus:
-    """The seed corpus with its index (and lexical model when fused), built once per call."""
+    """The seed corpus with its index (and lexical model when fused): built from the database
+    (`Corpus(model_id)`), or taken from a published shared index (`Corpus.of(...)`, see
+    `matching.services.search_index`), which a full rebuild does once per run."""
+
+    version = ""  # the shared index version it came from ("" when built here)
 
     def __init__(
         self,
@@ -109,32 +137,41 @@ class Corpus:
         )
         self.weights = weights if weights is not None else active_weights()
         self.offsets_table = self._language_table(need_vectors)
-        self.lexical = (
+        self.lexical = self._lexical()
+
+    @classmethod
+    def of(
+        cls,
+        model_id: str,
+        seeds: SeedSet,
+        *,
+        index,
+        offsets_table: dict,
+        version: str = "",
+        weights: dict[str, float] | None = None,
+    ) -> Corpus:
+        """A corpus over arrays built elsewhere (a published index), without database reads
+        other than the weights."""
+        self = cls.__new__(cls)
+        self.model_id = model_id
+        self.correct_language = True
+        self.seeds, self.seed_objs = seeds, []
+        self.index = index if len(seeds) else None
+        self.weights = weights if weights is not None else active_weights()
+        self.offsets_table = offsets_table
+        self.version = version
+        self.lexical = self._lexical()
+        return self
+
+    def _lexical(self):
+        return (
             CharTfidf().fit(self.seeds.texts)
             if self.weights.get("lexical") and self.seeds.texts
             else None
         )
 
     def _language_table(self, need_vectors: dict[int, np.ndarray] | None) -> dict:
-        """Language offsets over the platform's needs (a sample of them when there are many)."""
-        if not len(self.seeds):
-            return {}
-        if need_vectors is None:
-            ids = list(matchable("need").values_list("id", flat=True)[:500])
-            need_vectors = vectors_load(kind="need", ids=ids, model_id=self.model_id)
-        if not need_vectors:
-            return {}
-        needs = Need.objects.filter(id__in=list(need_vectors)).only(
-            "id", "title", "description", "keywords", "field"
-        )
-        langs = {n.id: detect_language(n.embedding_text()) for n in needs}
-        ids = [i for i in need_vectors if i in langs]
-        if not ids:
-            return {}
-        matrix = np.vstack([need_vectors[i] for i in ids])
-        return language_table(
-            matrix, [langs[i] for i in ids], self.seeds, prior=settings.MATCHING_LANGUAGE_PRIOR
-        )
+        return language_offsets_table(self.model_id, self.seeds, need_vectors)
 
     def rank(self, needs: list[NeedRow], k: int):
         return score_needs(

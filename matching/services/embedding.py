@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from django.conf import settings
-from django.db import transaction
+from django.utils import timezone
 
 from matching.engine.embedders import Embedder, content_hash, make_embedder
 from matching.models import EmbeddingVector
@@ -102,39 +102,60 @@ def vectors_embed(
     `return_ids`). Safe to run twice: the second run finds nothing stale. `on_batch()` is
     called after each committed batch (a run's sign of life)."""
     embedder = embedder or get_embedder()
-    qs = matchable(kind)
-    if ids is not None:
-        qs = qs.filter(id__in=ids)
-    existing = dict(
-        EmbeddingVector.objects.filter(kind=kind, model_id=embedder.model_id).values_list(
-            "object_id", "content_hash"
-        )
-    )
-    stale: list[tuple[int, str, str]] = []
-    for obj in qs.iterator(chunk_size=500):
-        text = subject_text(obj)
-        digest = content_hash(text)
-        if existing.get(obj.id) != digest:
-            stale.append((obj.id, text, digest))
+    stale = stale_rows(kind=kind, ids=ids, embedder=embedder)
     role = SUBJECTS[kind].role
     for start in range(0, len(stale), EMBED_BATCH):
         batch = stale[start : start + EMBED_BATCH]
         matrix = _embed(embedder, role, [text for _, text, _ in batch])
-        with transaction.atomic():
-            for (object_id, _, digest), vector in zip(batch, matrix, strict=True):
-                EmbeddingVector.objects.update_or_create(
-                    kind=kind,
-                    object_id=object_id,
-                    model_id=embedder.model_id,
-                    defaults={
-                        "content_hash": digest,
-                        "dim": int(vector.shape[0]),
-                        "vector": np.asarray(vector, dtype="<f4").tobytes(),
-                    },
-                )
+        now = timezone.now()
+        rows = [
+            EmbeddingVector(
+                kind=kind,
+                object_id=object_id,
+                model_id=embedder.model_id,
+                content_hash=digest,
+                dim=int(vector.shape[0]),
+                vector=np.asarray(vector, dtype="<f4").tobytes(),
+                updated_at=now,
+            )
+            for (object_id, _, digest), vector in zip(batch, matrix, strict=True)
+        ]
+        # One statement per batch (INSERT … ON CONFLICT DO UPDATE), not two per row.
+        EmbeddingVector.objects.bulk_create(
+            rows,
+            update_conflicts=True,
+            unique_fields=["kind", "object_id", "model_id"],
+            update_fields=["content_hash", "dim", "vector", "updated_at"],
+        )
         if on_batch is not None:
             on_batch()
     return [object_id for object_id, _, _ in stale] if return_ids else len(stale)
+
+
+def stale_rows(
+    *, kind: str, ids: list[int] | None = None, embedder: Embedder | None = None
+) -> list[tuple[int, str, str]]:
+    """(id, text, sha256) of the matchable rows of `kind` (all, or `ids`) whose vector for the
+    active model is missing or was made from another text."""
+    embedder = embedder or get_embedder()
+    qs = matchable(kind)
+    if ids is not None:
+        qs = qs.filter(id__in=ids)
+    existing = EmbeddingVector.objects.filter(kind=kind, model_id=embedder.model_id)
+    if ids is not None:
+        existing = existing.filter(object_id__in=ids)
+    known = dict(existing.values_list("object_id", "content_hash"))
+    stale: list[tuple[int, str, str]] = []
+    for obj in qs.iterator(chunk_size=500):
+        text = subject_text(obj)
+        digest = content_hash(text)
+        if known.get(obj.id) != digest:
+            stale.append((obj.id, text, digest))
+    return stale
+
+
+def stale_ids(*, kind: str, embedder: Embedder | None = None) -> list[int]:
+    return [object_id for object_id, _, _ in stale_rows(kind=kind, embedder=embedder)]
 
 
 def vectors_embed_all(*, embedder: Embedder | None = None, on_batch=None) -> dict[str, int]:
@@ -160,17 +181,7 @@ def vectors_load(
 def stale_count(*, embedder: Embedder | None = None) -> int:
     """How many matchable rows lack an up-to-date vector for the active model."""
     embedder = embedder or get_embedder()
-    total = 0
-    for kind in SUBJECTS:
-        existing = dict(
-            EmbeddingVector.objects.filter(kind=kind, model_id=embedder.model_id).values_list(
-                "object_id", "content_hash"
-            )
-        )
-        for obj in matchable(kind).iterator(chunk_size=500):
-            if existing.get(obj.id) != content_hash(subject_text(obj)):
-                total += 1
-    return total
+    return sum(len(stale_rows(kind=kind, embedder=embedder)) for kind in SUBJECTS)
 
 
 def active_model_id() -> str:
@@ -185,19 +196,19 @@ def active_model_id() -> str:
 
 def embedding_backlog() -> dict:
     """Matchable rows without a vector of the active model: how many, and since when the oldest
-    of them waits (its last change). One anti-join per kind; no text is hashed."""
-    from django.db.models import Count, Exists, Min, OuterRef
+    of them waits (its last change). One query per kind; no text is hashed. `NOT IN` (a hashed
+    subplan), not `NOT EXISTS`: right after a bulk import the tables' statistics are stale and
+    PostgreSQL planned the anti-join as a nested loop (2.8 s at 20k seeds instead of 15 ms)."""
+    from django.db.models import Count, Min
 
     model_id = active_model_id()
     missing, oldest = 0, None
     for kind in SUBJECTS:
-        vector = EmbeddingVector.objects.filter(
-            kind=kind, model_id=model_id, object_id=OuterRef("pk")
-        )
+        vectors = EmbeddingVector.objects.filter(kind=kind, model_id=model_id)
         row = (
             matchable(kind)
             .order_by()
-            .filter(~Exists(vector))
+            .exclude(id__in=vectors.values("object_id"))
             .aggregate(n=Count("id"), oldest=Min("updated_at"))
         )
         missing += row["n"]

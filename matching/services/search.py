@@ -3,17 +3,15 @@ may see, with filters, each signal's contribution and the terms the query shares
 seed's PUBLIC text.
 
 The query is embedded as a query (a need without structured fields beyond the filters) and
-scored by the same engine as the matcher, so search and proposals agree.
+scored by the same engine as the matcher, so search and proposals agree. The query text is
+the only thing a request ever embeds.
 
-At scale (100k seeds) loading every vector and building a corpus per query takes seconds, so
-each process keeps the corpus of PUBLIC seeds (published, of an approved organisation, with a
-vector of the active model) in memory: the engine arrays, the vector index and the language
-offsets. One aggregate query per search checks its version (counts, id sums and latest
-`updated_at` of those seeds, of organisations and of the seed vectors, plus the weights); a
-change rebuilds it. Capacity (committed proposals), readiness and the need-based language
-offsets are refreshed in place when committed proposals change, and at least every
-SOFT_REFRESH_SECONDS. Outside a transaction the version is checked at most every
-CHECK_SECONDS per process.
+The seeds come from the shared index (`matching.services.search_index`): one version per
+corpus state, built and published by a worker, memory-mapped by every web process, which only
+reads a small pointer file to notice a new version. Seeds without a vector of the active model
+(just published or imported, their embedding still queued) are not in the semantic index yet:
+they are found by a lexical fallback (their title, summary or keywords contain a term of the
+query), listed apart, and the results say how many seeds are still being processed.
 
 Per query: the index (or, with structured filters, an exact product over the rows that pass
 them) gives the CANDIDATES nearest seeds; the engine scores those exactly as the matcher
@@ -21,62 +19,44 @@ would, and each gets its calibrated relevance and band (strong / possible / weak
 model's calibration; none when it is uncalibrated); the list stops below the relevance floor
 unless the caller asks for weaker matches, and says how many it left out; the best are then
 read through `seeds_visible_to(user)`, so a result is always a row the caller may see,
-whatever the state of the cache, and sorted (score, TRL or newest) for paging. Below CANDIDATES seeds every seed is
-scored, as before. A caller whose own organisation is not approved but has searchable seeds
-(only possible after its approval was withdrawn) sees rows outside the public corpus, so that
-rare search builds its corpus from its visible rows directly.
+whatever the age of the index, and sorted (score, TRL or newest) for paging. Below CANDIDATES
+seeds every seed is scored. A caller whose own organisation is not approved but has searchable
+seeds (only possible after its approval was withdrawn) sees rows outside the public corpus, so
+that rare search builds its corpus from its visible rows' stored vectors directly.
 """
 
 from __future__ import annotations
 
-import copy
-import dataclasses
-import threading
-import time
+import functools
 from dataclasses import dataclass, field
 
 import numpy as np
-from django.conf import settings
-from django.db import connection
-from django.db.models import Count
 
 from matching.engine.relevance import relevance_of_contributions, worth_proposing
 from matching.engine.scoring import NeedRow, score_needs
-from matching.engine.text import detect_language, shared_terms
-from matching.models import EmbeddingVector, Proposal
+from matching.engine.text import detect_language, shared_terms, terms
+from matching.models import EmbeddingVector
 from profiles.access import org_of
 from profiles.choices import ApprovalStatus, PublicationStatus
-from profiles.models import Organization, Seed
+from profiles.models import Seed
 from profiles.selectors.catalog import seeds_visible_to
-from profiles.selectors.readiness import readiness_scores
 
-from .corpus import COMMITTED, Corpus
-from .embedding import get_embedder, vectors_embed, vectors_load
+from .corpus import Corpus
+from .embedding import get_embedder, vectors_load
 from .relevance import calibration_for, relevance_band, relevance_floor
-from .weights import active_weights
+from .search_index import pending_seeds, published_index, reset_loaded
 
 MAX_LIMIT = 100
 # Orders of a result list: the matcher's score (default), the seed's TRL, the newest first.
 SORTS = ("score", "trl", "newest")
-# Visible seeds without a stored vector (just published, embedding not run yet) are embedded
-# on the fly up to this many per corpus build; the rest wait for their task.
-EMBED_ON_THE_FLY = 32
 # Seeds scored exactly per query (nearest by cosine first). The fused score adds at most a few
 # points of structured signals to the semantic z-score, so a seed outside the 500 nearest of
 # 100k practically never reaches a top 20.
 CANDIDATES = 500
-# Up to this many seeds the corpus uses the exact index: one query costs ~10 ms at 100k x 384
-# and nothing is built, whereas an HNSW graph of 100k seeds takes tens of seconds to build, a
-# price every change of the corpus would pay again (docs/matching.md, "Search at scale").
-EXACT_UP_TO = 300_000
-# After a version check a process trusts its corpus this many seconds (setting
-# MATCHING_SEARCH_CHECK_SECONDS) outside a transaction: the check scans the published seeds and
-# their vectors (~150 ms at 100k on a busy two-core machine), so a burst of searches pays it
-# once. A new seed may then take that long to be found; a withdrawn one never shows, since
-# every hit is read through the caller's visibility.
-CHECK_SECONDS = 2.0
-# Capacity, readiness and language offsets are re-read at least this often.
-SOFT_REFRESH_SECONDS = 300
+# Seeds not in the semantic index yet that the lexical fallback lists at most.
+LEXICAL_LIMIT = 10
+# Query vectors kept per process (a text searched again, the next page of the same search).
+QUERY_CACHE = 1024
 
 
 @dataclass
@@ -95,163 +75,53 @@ class SearchResults:
     hits: list[SearchHit]  # sorted, at most MAX_LIMIT
     weaker: int = 0  # candidates below the floor left out (0 when weaker ones are included)
     calibrated: bool = False
+    # Seeds not in the semantic index yet: how many (as of the index's version), and the
+    # visible ones whose public text contains a term of the query (lexical fallback).
+    pending: int = 0
+    lexical: list[Seed] = field(default_factory=list)
 
 
-# --- The per-process corpus of public seeds --------------------------------------------------
+# --- The corpus a search reads ----------------------------------------------------------------
 
 
 @dataclass
-class SearchCorpus:
-    key: tuple
-    soft_key: tuple
-    refreshed: float
+class _View:
+    """What a search reads: the engine corpus and the filter masks over its rows."""
+
     corpus: Corpus
-    capacity: np.ndarray  # seed capacity per row (capacity_left is capacity - committed)
-    fields: np.ndarray  # lower-cased research field per row (str)
-    mode_masks: dict[str, np.ndarray] = field(default_factory=dict)
-    checked: float = 0.0  # monotonic time of the last version check that found it current
+    field_mask: object  # callable(text) -> bool array
+    has_mode: object  # callable(mode) -> bool array
+    published: object = None  # the published version (None for a corpus built here)
 
     def __len__(self) -> int:
         return len(self.corpus.seeds)
 
-    def has_mode(self, mode: str) -> np.ndarray:
-        mask = self.mode_masks.get(mode)
-        if mask is None:
-            mask = np.array([mode in m for m in self.corpus.seeds.modes], dtype=bool)
-            self.mode_masks[mode] = mask
-        return mask
-
-
-_lock = threading.Lock()
-_cache: dict[str, SearchCorpus] = {}
-
 
 def reset_search_cache() -> None:
-    """Forget the cached corpora (tests; a process that switched databases)."""
-    with _lock:
-        _cache.clear()
+    """Forget the loaded index versions and query vectors (tests; a process that switched
+    databases)."""
+    reset_loaded()
+    _query_vector.cache_clear()
 
 
-def _public_seeds():
-    return Seed.objects.filter(
-        status=PublicationStatus.PUBLISHED,
-        organization__approval_status=ApprovalStatus.APPROVED,
-    ).select_related("organization")
+@functools.lru_cache(maxsize=QUERY_CACHE)
+def _query_vector(model_id: str, text: str) -> np.ndarray:
+    """The search text's vector (the only embedding a request does), kept per process."""
+    vector = get_embedder().embed_queries([text])[0]
+    vector.setflags(write=False)
+    return vector
 
 
-def _versions(model_id: str) -> tuple[tuple, tuple]:
-    """(hard, soft) version of the public corpus in one query: a change of `hard` rebuilds it,
-    a change of `soft` re-reads capacity, readiness and language offsets. The database, the
-    model and the weights are part of `hard`."""
-    q = connection.ops.quote_name
-    seed, org = q(Seed._meta.db_table), q(Organization._meta.db_table)
-    vec, prop = q(EmbeddingVector._meta.db_table), q(Proposal._meta.db_table)
-    committed = ", ".join(["%s"] * len(COMMITTED))
-    # Single-row derived tables: each table is scanned once, on any backend.
-    sql = f"""
-        SELECT * FROM
-          (SELECT COUNT(*), SUM(id), MAX(updated_at) FROM {seed} WHERE status = %s) s,
-          (SELECT MAX(updated_at) FROM {org}) o,
-          (SELECT COUNT(*), MAX(updated_at) FROM {vec} WHERE model_id = %s AND kind = 'seed') v,
-          (SELECT COUNT(*), MAX(updated_at) FROM {prop} WHERE status IN ({committed})) p
-    """
-    params = [
-        PublicationStatus.PUBLISHED.value,
-        model_id,
-        *[str(s) for s in COMMITTED],
-    ]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        row = tuple(str(v) for v in cursor.fetchone())
-    weights = tuple(sorted(active_weights().items()))
-    hard = (connection.alias, connection.settings_dict.get("NAME"), model_id, weights, *row[:6])
-    return hard, row[6:]
-
-
-def _corpus_build(model_id: str, key: tuple, soft_key: tuple) -> SearchCorpus:
-    embedder = get_embedder()
-    queryset = _public_seeds()
-    vectors = vectors_load(kind="seed", model_id=model_id)
-    missing = [i for i in queryset.values_list("id", flat=True) if i not in vectors]
-    missing = missing[:EMBED_ON_THE_FLY]
-    if missing and vectors_embed(kind="seed", ids=missing, embedder=embedder):
-        key, soft_key = _versions(model_id)  # our own writes are part of this build
-        vectors.update(vectors_load(kind="seed", ids=missing, model_id=model_id))
-    kind = "exact" if len(vectors) <= EXACT_UP_TO else "hnsw"
-    corpus = Corpus(model_id, vectors=vectors, queryset=queryset, index_kind=kind)
-    capacity = np.array(
-        [s.capacity for s in corpus.seed_objs], dtype=corpus.seeds.capacity_left.dtype
+def _public_view(model_id: str) -> _View | None:
+    published = published_index(model_id=model_id)
+    if published is None:
+        return None
+    return _View(
+        corpus=published.corpus(),
+        field_mask=published.field_mask,
+        has_mode=published.has_mode,
+        published=published,
     )
-    fields = np.array([(s.field or "").lower() for s in corpus.seed_objs], dtype=str)
-    corpus.seed_objs = []  # hits are read again through the caller's visibility
-    return SearchCorpus(
-        key=key,
-        soft_key=soft_key,
-        refreshed=time.monotonic(),
-        corpus=corpus,
-        capacity=capacity,
-        fields=fields.reshape(-1),
-    )
-
-
-def _soft_refresh(cached: SearchCorpus, soft_key: tuple) -> SearchCorpus:
-    """Re-read what changes without the text changing: capacity left, readiness, offsets."""
-    corpus = cached.corpus
-    seeds = corpus.seeds
-    committed = dict(
-        Proposal.objects.filter(status__in=COMMITTED)
-        .order_by()
-        .values("seed_id")
-        .annotate(n=Count("id"))
-        .values_list("seed_id", "n")
-    )
-    used = np.array([committed.get(int(i), 0) for i in seeds.ids], dtype=cached.capacity.dtype)
-    readiness = readiness_scores(org_ids=set(seeds.org_ids.tolist()))
-    fresh = dataclasses.replace(
-        seeds,
-        capacity_left=cached.capacity - used,
-        readiness=np.array(
-            [readiness.get(int(o), np.nan) for o in seeds.org_ids.tolist()], dtype=float
-        ),
-    )
-    replacement = copy.copy(corpus)  # shares the vectors, the index and the lexical model
-    replacement.seeds = fresh
-    replacement.offsets_table = replacement._language_table(None)
-    return dataclasses.replace(
-        cached, soft_key=soft_key, refreshed=time.monotonic(), corpus=replacement
-    )
-
-
-def _check_interval() -> float:
-    return float(getattr(settings, "MATCHING_SEARCH_CHECK_SECONDS", CHECK_SECONDS))
-
-
-def search_corpus(*, model_id: str | None = None) -> SearchCorpus:
-    """The current corpus of public seeds for the active model, (re)built when stale."""
-    model_id = model_id or get_embedder().model_id
-    cached = _cache.get(model_id)
-    now = time.monotonic()
-    if (
-        cached is not None
-        and not connection.in_atomic_block  # a transaction may hold its own fresh writes
-        and now - cached.checked < _check_interval()
-        and now - cached.refreshed < SOFT_REFRESH_SECONDS
-    ):
-        return cached
-    key, soft = _versions(model_id)
-    if cached is not None and cached.key == key:
-        if cached.soft_key == soft and now - cached.refreshed < SOFT_REFRESH_SECONDS:
-            cached.checked = now
-            return cached
-    with _lock:
-        cached = _cache.get(model_id)
-        if cached is None or cached.key != key:
-            cached = _corpus_build(model_id, key, soft)
-        elif cached.soft_key != soft or now - cached.refreshed >= SOFT_REFRESH_SECONDS:
-            cached = _soft_refresh(cached, soft)
-        cached.checked = time.monotonic()
-        _cache[model_id] = cached
-    return cached
 
 
 class _Candidates:
@@ -268,14 +138,12 @@ class _Candidates:
         return ids, scores
 
 
-def _filter_mask(
-    cached: SearchCorpus, *, field, region, trl_min, trl_max, mode
-) -> np.ndarray | None:
+def _filter_mask(cached: _View, *, field, region, trl_min, trl_max, mode) -> np.ndarray | None:
     """Rows passing the structured filters, or None without filters."""
     seeds = cached.corpus.seeds
     mask = np.ones(len(seeds), dtype=bool)
     if field:
-        mask &= np.char.find(cached.fields, field.lower()) >= 0
+        mask &= cached.field_mask(field)
     if region:
         mask &= seeds.regions == region
     if trl_min is not None:
@@ -288,7 +156,7 @@ def _filter_mask(
     return mask if filtered else None
 
 
-def _rank(cached: SearchCorpus, query: NeedRow, mask: np.ndarray | None):
+def _rank(cached: _View, query: NeedRow, mask: np.ndarray | None):
     corpus = cached.corpus
     seeds = corpus.seeds
     index = corpus.index
@@ -324,20 +192,42 @@ def _own_rows_outside_public(user, model_id: str) -> bool:
     ).exists()
 
 
-def _corpus_of_visible(user, model_id: str) -> SearchCorpus:
+def _corpus_of_visible(user, model_id: str) -> _View:
     visible = seeds_visible_to(user=user).filter(status=PublicationStatus.PUBLISHED)
     ids = list(visible.values_list("id", flat=True))
     vectors = vectors_load(kind="seed", ids=ids, model_id=model_id)
     corpus = Corpus(model_id, vectors=vectors, queryset=visible)
-    fields = np.array([(s.field or "").lower() for s in corpus.seed_objs], dtype=str)
-    return SearchCorpus(
-        key=(),
-        soft_key=(),
-        refreshed=time.monotonic(),
+    fields = np.array([(s.field or "").lower() for s in corpus.seed_objs], dtype=str).reshape(-1)
+    modes = corpus.seeds.modes
+    return _View(
         corpus=corpus,
-        capacity=np.zeros(0),
-        fields=fields.reshape(-1),
+        field_mask=lambda text: np.char.find(fields, text.lower()) >= 0,
+        has_mode=lambda mode: np.array([mode in m for m in modes], dtype=bool),
     )
+
+
+def _lexical_fallback(user, waiting: list[tuple[int, str]], text: str, **filters) -> list[Seed]:
+    """Visible published seeds among `waiting` ((id, lower-cased public text) of seeds not in
+    the semantic index yet, newest first) whose text contains a term of the query; the terms
+    are matched in memory, the few matches read through the caller's visibility."""
+    if not waiting:
+        return []
+    words = [w.lower() for w in terms(text)[:5]] or [text[:50].lower()]
+    matched = [i for i, haystack in waiting if any(w in haystack for w in words)][:50]
+    if not matched:
+        return []
+    qs = seeds_visible_to(user=user).filter(status=PublicationStatus.PUBLISHED, id__in=matched)
+    if filters.get("field"):
+        qs = qs.filter(field__icontains=filters["field"])
+    if filters.get("region"):
+        qs = qs.filter(organization__region=filters["region"])
+    if filters.get("trl_min") is not None:
+        qs = qs.filter(trl__gte=filters["trl_min"])
+    if filters.get("trl_max") is not None:
+        qs = qs.filter(trl__lte=filters["trl_max"])
+    if filters.get("mode"):
+        qs = qs.filter(collaboration_modes__icontains=filters["mode"])
+    return list(qs.select_related("organization").order_by("-updated_at", "-id")[:LEXICAL_LIMIT])
 
 
 def search_seeds(
@@ -389,15 +279,24 @@ def search(
     if not text or not getattr(user, "is_authenticated", False):
         return SearchResults([])
     embedder = get_embedder()
+    filters = dict(field=field, region=region, trl_min=trl_min, trl_max=trl_max, mode=mode)
     if _own_rows_outside_public(user, embedder.model_id):
         cached = _corpus_of_visible(user, embedder.model_id)
     else:
-        cached = search_corpus(model_id=embedder.model_id)
-    if not len(cached):
-        return SearchResults([])
+        cached = _public_view(embedder.model_id)
+    # No version published yet: every matchable seed is still waiting. A corpus built here
+    # (an unapproved organisation's member) holds every visible seed with a vector.
+    if cached is not None and cached.published is None:
+        pending, waiting = 0, []
+    else:
+        published = cached.published if cached is not None else None
+        pending, waiting = pending_seeds(model_id=embedder.model_id, published=published)
+    lexical = _lexical_fallback(user, waiting, text, **filters)
+    if cached is None or not len(cached):
+        return SearchResults([], pending=max(pending, len(lexical)), lexical=lexical)
     query = NeedRow(
         id=0,
-        vector=embedder.embed_queries([text])[0],
+        vector=_query_vector(embedder.model_id, text),
         language=detect_language(text),
         modes=frozenset([mode]) if mode else frozenset(),
         trl_min=trl_min,
@@ -405,9 +304,7 @@ def search(
         preferred_regions=frozenset([region]) if region else frozenset(),
         text=text,
     )
-    mask = _filter_mask(
-        cached, field=field, region=region, trl_min=trl_min, trl_max=trl_max, mode=mode
-    )
+    mask = _filter_mask(cached, **filters)
     ranking = _rank(cached, query, mask)
     calibration = calibration_for(embedder.model_id, seeds=len(cached))
     relevance = relevance_of_contributions(
@@ -453,4 +350,10 @@ def search(
         hits.sort(key=lambda h: (h.seed.trl is None, -(h.seed.trl or 0)))
     elif sort == "newest":
         hits.sort(key=lambda h: h.seed.published_at or h.seed.created_at, reverse=True)
-    return SearchResults(hits, weaker=weaker, calibrated=calibration is not None)
+    return SearchResults(
+        hits,
+        weaker=weaker,
+        calibrated=calibration is not None,
+        pending=max(pending, len(lexical)),
+        lexical=lexical,
+    )

@@ -18,7 +18,15 @@ from matching.models import (
 from matching.models.results import ProposalStatus
 from matching.services.proposals import proposal_approve, proposal_respond
 from profiles.choices import OrgKind
-from tests.factories import make_investor, make_need, make_org, make_seed, make_user, make_venture
+from tests.factories import (
+    make_investor,
+    make_need,
+    make_org,
+    make_seed,
+    make_user,
+    make_venture,
+    publish_search_index,
+)
 
 from .conftest import NEED_SECRET, SEED_SECRET
 
@@ -453,6 +461,7 @@ def test_search_returns_ranked_visible_seeds_without_confidential_text(api_clien
     make_seed(
         org=world.university, title="量子ドット太陽電池", summary="量子ドットを用いた太陽電池。"
     )
+    publish_search_index()  # what the workers do after seeds change
     response = _client(api_client, world.company_user).get(
         reverse("matching-api-search-seeds"), {"q": "全固体電池の固体電解質", "limit": 5}
     )
@@ -625,6 +634,7 @@ def test_search_never_returns_another_organisations_draft_seed(api_client, world
         title="全固体電池の固体電解質 (下書き)",
         status="draft",
     )
+    publish_search_index()
     response = _client(api_client, world.company_user).get(
         reverse("matching-api-search-seeds"), {"q": "全固体電池の固体電解質"}
     )

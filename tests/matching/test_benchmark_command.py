@@ -13,7 +13,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from benchmarks.matching import measure_naive, naive_search, recall_at_k
+from benchmarks.matching import numpy_rematch, numpy_topk, recall_at_k
 from benchmarks.synthetic import make_space, sample_vectors
 from matching.engine.index import build_index
 
@@ -45,7 +45,8 @@ def test_benchmark_command_prints_every_figure_for_a_tiny_run(hashing_embedder):
     assert size["rematch"]["seconds"] > 0
     assert size["baseline"]["p95_ms"] > 0 and size["baseline"]["extrapolated"] is False
     assert size["peak_rss_mib"] > 0
-    for heading in ("## Embedding", "## 2,000 seeds", "## Summary", "naive Python loop"):
+    assert size["ratios"]["hnsw_p95"] > 0 and size["crossover"]["rematch_exact_s"] > 0
+    for heading in ("## Embedding", "## 2,000 seeds", "## Summary", "NumPy baseline", "crossover"):
         assert heading in text
 
 
@@ -66,23 +67,15 @@ def test_synthetic_vectors_are_clustered_not_uniform():
     assert abs(random_pairs.mean()) < 0.2
 
 
-def test_naive_baseline_finds_the_same_top_k_as_exact_search():
+def test_numpy_baseline_finds_the_same_top_k_as_exact_search():
     rng = np.random.default_rng(2)
     vectors = rng.standard_normal((300, 16)).astype(np.float32)
     vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
     exact_ids, _ = build_index(np.arange(300), vectors, kind="exact").search(vectors[:3], 5)
 
     for q, expected in zip(vectors[:3], exact_ids, strict=True):
-        assert naive_search(q, list(vectors), list(range(300)), 5) == expected.tolist()
-
-
-def test_naive_baseline_is_labelled_extrapolated_when_timed_on_a_subsample():
-    vectors = np.ones((100, 8), dtype=np.float32) / np.sqrt(8)
-
-    figures = measure_naive(vectors, vectors[:2], 5, sample=50, n_total=1_000_000)
-
-    assert figures["extrapolated"] is True and figures["sample_seeds"] == 50
-    assert figures["mean_s"] > 0
+        assert numpy_topk(vectors, q, 5).tolist() == expected.tolist()
+    assert numpy_rematch(vectors, vectors[:3], 5).tolist() == exact_ids.tolist()
 
 
 def test_recall_counts_the_exact_neighbours_found_and_ignores_padding():

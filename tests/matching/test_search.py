@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from matching.services.search import search_seeds
+from matching.services.search import search, search_seeds
 from profiles.choices import ApprovalStatus, OrgKind, PublicationStatus
-from tests.factories import make_org, make_seed, make_user
+from tests.factories import make_org, make_seed, make_user, publish_search_index
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("hashing_embedder")]
 
@@ -43,6 +43,7 @@ def world():
         make_seed(org=pending, title="全固体電池 承認待ち", summary="全固体電池 固体電解質"),
     ]
     food = make_seed(org=tokyo, title="米粉パン", summary="グルテンフリー 米粉 食感")
+    publish_search_index()
     return {
         "user": user,
         "battery": battery,
@@ -85,23 +86,33 @@ def test_empty_query_returns_nothing(world):
     assert search_seeds(user=world["user"], text="   ") == []
 
 
-# --- The per-process corpus ------------------------------------------------------------------
+# --- The shared index ------------------------------------------------------------------------
 
 
-def test_search_reuses_its_corpus_until_a_seed_changes(world):
-    from matching.services import search
+def test_search_reads_the_published_version_until_a_worker_publishes_a_new_one(world):
+    from matching.services import search_index
 
     search_seeds(user=world["user"], text="全固体電池")
-    first = search.search_corpus()
+    from matching.services.embedding import get_embedder
+
+    model_id = get_embedder().model_id
+    first = search_index.published_index(model_id=model_id)
     search_seeds(user=world["user"], text="米粉パン")
-    assert search.search_corpus() is first
+    assert search_index.published_index(model_id=model_id) is first
 
     new = make_seed(
-        org=world["battery"].organization, title="全固体電池 新規", summary="全固体電池"
+        org=world["battery"].organization, title="全固体電池 新規", summary="全固体電池 新規"
     )
-    ids = [h.seed.id for h in search_seeds(user=world["user"], text="全固体電池 新規")]
-    assert new.id in ids
-    assert search.search_corpus() is not first
+    found = search(user=world["user"], text="全固体電池 新規", include_weak=True)
+    assert new.id not in [h.seed.id for h in found.hits]  # not embedded by the request
+    assert [s.id for s in found.lexical] == [new.id]  # found by the lexical fallback
+    assert found.pending == 1
+
+    assert publish_search_index()["built"]
+    found = search(user=world["user"], text="全固体電池 新規", include_weak=True)
+    assert new.id in [h.seed.id for h in found.hits]
+    assert found.pending == 0 and found.lexical == []
+    assert search_index.published_index(model_id=model_id) is not first
 
 
 def test_an_archived_seed_leaves_the_results_at_once(world):

@@ -17,6 +17,7 @@ from tests.factories import (
     make_seed,
     make_topic_world,
     make_user,
+    publish_search_index,
     store_hashing_calibration,
     topic_text,
 )
@@ -36,6 +37,7 @@ def world():
     # possible, every other seed (z < 1) weak.
     store_hashing_calibration(intercept=-7.0, slope=3.0)
     w["user"] = make_user(org=make_org(kind=OrgKind.COMPANY))
+    publish_search_index()
     return w
 
 

@@ -21,6 +21,7 @@ def test_benchmark_search_creates_seeds_once_and_reports_percentiles():
     assert result["seeds"] == 60
     assert result["queries"] == 4
     assert 0 < result["p50_ms"] <= result["p95_ms"] <= result["max_ms"]
+    assert result["index"] and result["build_s"] >= 0 and result["rss_after_mib"]["VmRSS"] > 0
     assert EmbeddingVector.objects.filter(kind="seed", model_id__endswith=":64").count() == 60
 
     call_command("benchmark_search", seeds=60, queries=2, dim=64, orgs=8, stdout=StringIO())

@@ -23,8 +23,17 @@ def _no_embedding(monkeypatch):
         def delay(kind, object_id):
             calls.append((kind, object_id))
 
+    class _BulkRecorder:  # the rows of a bulk write (an import) come as one fan-out request
+        @staticmethod
+        def delay(rows):
+            calls.extend((kind, object_id) for kind, object_id in rows)
+
     def task_named(name: str):
-        return _Recorder if name == "matching.tasks.embed_subject" else real(name)
+        if name == "matching.tasks.embed_subject":
+            return _Recorder
+        if name == "matching.tasks.embed_backlog":
+            return _BulkRecorder
+        return real(name)
 
     monkeypatch.setattr(dispatch, "task_named", task_named)
     return calls

@@ -21,6 +21,7 @@ from tests.factories import (
     make_seed,
     make_user,
     make_venture,
+    publish_search_index,
 )
 
 pytestmark = pytest.mark.django_db
@@ -469,6 +470,7 @@ def test_partner_search_shows_why_each_seed_matched_without_confidential_text(
         keywords=["全固体電池", "固体電解質"],
         confidential_details="秘密の組成比",
     )
+    publish_search_index()
     client.force_login(company_user)
     response = client.get(reverse("partner_search"), {"q": "全固体電池 固体電解質"})
     html = response.content.decode()

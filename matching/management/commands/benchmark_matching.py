@@ -1,5 +1,5 @@
 """`python manage.py benchmark_matching`: retrieval, rematch and embedding figures on synthetic
-seeds against a naive baseline (see benchmarks/matching.py for what is measured and how).
+seeds against a NumPy matrix-product baseline (see benchmarks/matching.py for what is measured and how).
 
 A command run by hand, never part of the test suite: the full run (10k, 100k, 1M seeds) builds
 a 1M-vector HNSW graph and takes many minutes on two cores.
@@ -13,7 +13,7 @@ from django.core.management.base import BaseCommand, CommandError
 from benchmarks.matching import BenchmarkConfig, run_benchmark
 from matching.engine.index import HNSW_EF_CONSTRUCTION, HNSW_EF_SEARCH, HNSW_M
 
-QUICK = {"sizes": "10000", "needs": 100, "queries": 50, "embed_texts": 16, "baseline_sample": 2000}
+QUICK = {"sizes": "10000", "needs": 100, "queries": 50, "embed_texts": 16}
 
 
 def _int_list(value: str, name: str) -> list[int]:
@@ -37,7 +37,7 @@ def _embedder():
 
 
 class Command(BaseCommand):
-    help = "Benchmark embedding, retrieval (exact vs HNSW) and rematch against a naive baseline."
+    help = "Benchmark embedding, retrieval (exact vs HNSW) and rematch against a NumPy baseline."
     # Pure computation on synthetic arrays: no database, URLs or models are involved.
     requires_system_checks = []
 
@@ -53,7 +53,6 @@ class Command(BaseCommand):
         parser.add_argument("--ef-construction", type=int, default=HNSW_EF_CONSTRUCTION)
         parser.add_argument("--threads", type=int, default=2, help="hnsw build/batch threads")
         parser.add_argument("--embed-texts", type=int, help="texts embedded (default 64, 0 = skip)")
-        parser.add_argument("--baseline-sample", type=int, help="seeds the naive loop runs on")
         parser.add_argument("--seed", type=int, default=0, help="random seed of the data")
         parser.add_argument(
             "--quick", action="store_true", help="a small run: 10k seeds, 100 needs"
@@ -72,7 +71,6 @@ class Command(BaseCommand):
             "k": opts["k"],
             "repeat": opts["repeat"],
             "embed_texts": pick("embed_texts", 64),
-            "baseline_sample": pick("baseline_sample", 10_000),
             "threads": opts["threads"],
         }
         for name, value in numbers.items():
@@ -85,7 +83,6 @@ class Command(BaseCommand):
             M=opts["m"],
             ef_construction=opts["ef_construction"],
             seed=opts["seed"],
-            baseline_queries=min(10, numbers["queries"]),
             **numbers,
         )
         embedder, reason = (None, "skipped") if not config.embed_texts else _embedder()

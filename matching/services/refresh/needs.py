@@ -10,6 +10,8 @@ from collections import defaultdict
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
 
 from matching.engine.aggregation import organisation_links
 from matching.engine.assignment import Candidate, assign
@@ -23,9 +25,10 @@ from matching.models import (
 from matching.models.results import ProposalStatus
 from profiles.models import Need, Seed
 
-from ..corpus import COMMITTED, Corpus, need_row
+from ..corpus import COMMITTED, Corpus, need_row  # noqa: F401 (Corpus: type of `corpus`)
 from ..embedding import get_embedder, matchable, vectors_load
 from ..relevance import calibration_for, relevance_floor
+from ..search_index import current_corpus
 from ..weights import active_weights
 
 # --- Seed and organisation rankings of needs ------------------------------------------------
@@ -34,7 +37,8 @@ from ..weights import active_weights
 def needs_score(*, need_ids: list[int], corpus: Corpus | None = None) -> list[int]:
     """Recompute MatchScore and OrganizationRanking of these needs; returns the ids scored.
 
-    Needs that are no longer matchable (archived, no vector) lose their rows.
+    Needs that are no longer matchable (archived, no vector) lose their rows. Without a
+    `corpus` the newest published seed index is used (a need changed, not the seeds).
     """
     model_id = corpus.model_id if corpus else get_embedder().model_id
     needs = list(matchable("need").filter(id__in=need_ids))
@@ -48,14 +52,15 @@ def needs_score(*, need_ids: list[int], corpus: Corpus | None = None) -> list[in
             Proposal.objects.filter(need_id__in=gone, status=ProposalStatus.PROPOSED).delete()
     if not needs:
         return []
-    corpus = corpus or Corpus(model_id)
+    corpus = corpus or current_corpus(model_id=model_id, seeds_changed=False)
     keep = settings.MATCHING_SCORES_PER_NEED
     rankings = corpus.rank([need_row(n, vectors[n.id]) for n in needs], k=max(keep, 200))
     seed_ids = corpus.seeds.ids
     calibration = calibration_for(model_id, seeds=len(corpus.seeds))
+    scores, orgs = [], []
     for need, ranking in zip(needs, rankings, strict=True):
         relevance = relevance_of_contributions(calibration, ranking.contributions, corpus.weights)
-        scores = [
+        scores += [
             MatchScore(
                 need_id=need.id,
                 seed_id=int(seed_ids[row]),
@@ -68,7 +73,7 @@ def needs_score(*, need_ids: list[int], corpus: Corpus | None = None) -> list[in
             )
             for i, row in enumerate(ranking.rows[:keep].tolist())
         ]
-        orgs = [
+        orgs += [
             OrganizationRanking(
                 need_id=need.id,
                 organization_id=link.org_id,
@@ -78,13 +83,30 @@ def needs_score(*, need_ids: list[int], corpus: Corpus | None = None) -> list[in
             )
             for r, link in enumerate(organisation_links(ranking, corpus.seeds))
         ]
-        with transaction.atomic():
-            Need.objects.select_for_update().filter(id=need.id).first()
-            MatchScore.objects.filter(need_id=need.id).delete()
-            MatchScore.objects.bulk_create(scores)
-            OrganizationRanking.objects.filter(need_id=need.id).delete()
-            OrganizationRanking.objects.bulk_create(orgs)
-    return [n.id for n in needs]
+    # The corpus may be a published index a few seconds old: rows of seeds deleted since are
+    # dropped (and the ranks closed up) instead of failing the insert.
+    alive = set(
+        Seed.objects.filter(id__in={ms.seed_id for ms in scores}).values_list("id", flat=True)
+    )
+    if len(alive) < len({ms.seed_id for ms in scores}):
+        kept, rank = [], {}
+        for ms in scores:
+            if ms.seed_id in alive:
+                rank[ms.need_id] = rank.get(ms.need_id, 0) + 1
+                ms.rank = rank[ms.need_id]
+                kept.append(ms)
+        scores = kept
+    # One transaction for the chunk: the needs locked in id order (two deliveries of the same
+    # chunk serialise instead of racing on the unique constraints), then one delete and one
+    # multi-row insert per table instead of four statements per need.
+    ids = [n.id for n in needs]
+    with transaction.atomic():
+        list(Need.objects.select_for_update().filter(id__in=ids).order_by("id").values("id"))
+        MatchScore.objects.filter(need_id__in=ids).delete()
+        MatchScore.objects.bulk_create(scores, batch_size=2000)
+        OrganizationRanking.objects.filter(need_id__in=ids).delete()
+        OrganizationRanking.objects.bulk_create(orgs, batch_size=2000)
+    return ids
 
 
 # --- Proposals under constraints ------------------------------------------------------------
@@ -130,7 +152,7 @@ def proposals_assign(*, need_ids: list[int] | None = None) -> dict:
     per_need = settings.MATCHING_PROPOSALS_PER_NEED
     floor = relevance_floor()
     existing = defaultdict(dict)
-    for p in Proposal.objects.filter(need_id__in=need_ids):
+    for p in Proposal.objects.filter(need_id__in=need_ids).select_related("seed"):
         existing[p.need_id][p.seed_id] = p
     slots = {}
     for need_id in need_ids:
@@ -138,7 +160,7 @@ def proposals_assign(*, need_ids: list[int] | None = None) -> dict:
         slots[need_id] = max(0, per_need - committed)
     rows = (
         MatchScore.objects.filter(need_id__in=need_ids, rank__lte=candidates_per_need())
-        .select_related("seed")
+        .annotate(seed_org=F("seed__organization_id"))
         .order_by("need_id", "rank")
     )
     candidates, by_pair = [], {}
@@ -147,13 +169,27 @@ def proposals_assign(*, need_ids: list[int] | None = None) -> dict:
             continue  # already decided (approved/suppressed/requested…) or re-chosen below
         if not worth_proposing(ms.relevance, floor):
             continue
-        candidates.append(Candidate(ms.need_id, ms.seed_id, ms.seed.organization_id, ms.score))
+        candidates.append(Candidate(ms.need_id, ms.seed_id, ms.seed_org, ms.score))
         by_pair[(ms.need_id, ms.seed_id)] = ms
-    # Open proposals compete again on equal terms (and drop out below the floor).
+    # Open proposals compete again on equal terms (and drop out below the floor): their scores
+    # in one query.
+    open_pairs = [
+        (need_id, seed_id)
+        for need_id in need_ids
+        for seed_id, p in existing[need_id].items()
+        if _open(p)
+    ]
+    open_scores = {}
+    if open_pairs:
+        open_needs = {n for n, _ in open_pairs}
+        for ms in MatchScore.objects.filter(
+            need_id__in=open_needs, seed_id__in={s for _, s in open_pairs}
+        ):
+            open_scores[(ms.need_id, ms.seed_id)] = ms
     for need_id in need_ids:
         for seed_id, p in existing[need_id].items():
             if _open(p):
-                ms = MatchScore.objects.filter(need_id=need_id, seed_id=seed_id).first()
+                ms = open_scores.get((need_id, seed_id))
                 if ms is not None and worth_proposing(ms.relevance, floor):
                     candidates.append(Candidate(need_id, seed_id, p.seed.organization_id, ms.score))
                     by_pair[(need_id, seed_id)] = ms
@@ -186,45 +222,62 @@ def proposals_assign(*, need_ids: list[int] | None = None) -> dict:
         fair_share=settings.MATCHING_EXPOSURE_FAIR_SHARE,
         exposure_penalty=settings.MATCHING_EXPOSURE_PENALTY,
     )
-    needs = {n.id: n for n in Need.objects.filter(id__in=need_ids)}
-    seeds = {s.id: s for s in Seed.objects.filter(id__in=seed_ids)}
     weights = active_weights()
-    for need_id in need_ids:
-        chosen = {c.seed_id: c for c in result.chosen.get(need_id, [])}
-        with transaction.atomic():
-            Need.objects.select_for_update().filter(id=need_id).first()
-            Proposal.objects.filter(
-                need_id=need_id, status=ProposalStatus.PROPOSED, requested_at__isnull=True
-            ).exclude(seed_id__in=list(chosen)).delete()
-            for seed_id, c in chosen.items():
-                ms = by_pair[(need_id, seed_id)]
-                explanation = proposal_explanation(
-                    need=needs[need_id], seed=seeds[seed_id], score=ms, weights=weights
-                )
-                obj, created = Proposal.objects.get_or_create(
-                    need_id=need_id,
-                    seed_id=seed_id,
-                    defaults={
-                        "score": c.score,
-                        "relevance": ms.relevance,
-                        "signals": ms.signals,
-                        "explanation": explanation,
-                        "model_id": ms.model_id,
-                    },
-                )
-                if not created and _open(obj):
-                    obj.score, obj.signals, obj.explanation = c.score, ms.signals, explanation
-                    obj.relevance, obj.model_id = ms.relevance, ms.model_id
-                    obj.save(
-                        update_fields=[
-                            "score",
-                            "relevance",
-                            "signals",
-                            "explanation",
-                            "model_id",
-                            "updated_at",
-                        ]
+    chosen_pairs = {
+        (need_id, c.seed_id): c for need_id in need_ids for c in result.chosen.get(need_id, [])
+    }
+    # Only the rows of the chosen pairs are read in full (for their explanations).
+    needs = {n.id: n for n in Need.objects.filter(id__in={n for n, _ in chosen_pairs})}
+    seeds = {s.id: s for s in Seed.objects.filter(id__in={s for _, s in chosen_pairs})}
+    # One transaction: the needs locked in id order, one delete of the open proposals no longer
+    # chosen, the existing chosen rows read once, one insert and one update for the rest.
+    with transaction.atomic():
+        list(Need.objects.select_for_update().filter(id__in=need_ids).order_by("id").values("id"))
+        dropped = Proposal.objects.filter(
+            need_id__in=need_ids, status=ProposalStatus.PROPOSED, requested_at__isnull=True
+        )
+        keep = [
+            p.pk
+            for p in dropped.only("pk", "need_id", "seed_id")
+            if (p.need_id, p.seed_id) in chosen_pairs
+        ]
+        dropped.exclude(pk__in=keep).delete()
+        current = {
+            (p.need_id, p.seed_id): p
+            for p in Proposal.objects.filter(
+                need_id__in={n for n, _ in chosen_pairs}, seed_id__in={s for _, s in chosen_pairs}
+            )
+        }
+        new, changed = [], []
+        for (need_id, seed_id), c in sorted(chosen_pairs.items()):
+            ms = by_pair[(need_id, seed_id)]
+            explanation = proposal_explanation(
+                need=needs[need_id], seed=seeds[seed_id], score=ms, weights=weights
+            )
+            obj = current.get((need_id, seed_id))
+            if obj is None:
+                new.append(
+                    Proposal(
+                        need_id=need_id,
+                        seed_id=seed_id,
+                        score=c.score,
+                        relevance=ms.relevance,
+                        signals=ms.signals,
+                        explanation=explanation,
+                        model_id=ms.model_id,
                     )
+                )
+            elif _open(obj):
+                obj.score, obj.signals, obj.explanation = c.score, ms.signals, explanation
+                obj.relevance, obj.model_id = ms.relevance, ms.model_id
+                obj.updated_at = timezone.now()
+                changed.append(obj)
+        Proposal.objects.bulk_create(new, batch_size=1000)
+        Proposal.objects.bulk_update(
+            changed,
+            ["score", "relevance", "signals", "explanation", "model_id", "updated_at"],
+            batch_size=500,
+        )
     return {
         "assigned_score": round(result.total_score, 4),
         "unconstrained_score": round(result.unconstrained_score, 4),

@@ -27,9 +27,17 @@ from outbox.dispatch import enqueue
 from outbox.models import OutboxMessage
 from profiles.models import Need, Venture
 
-from ..corpus import Corpus
-from ..embedding import get_embedder, matchable, vectors_embed, vectors_embed_all, vectors_load
+from ..embedding import (
+    SUBJECTS,
+    get_embedder,
+    matchable,
+    stale_ids,
+    vectors_embed,
+    vectors_embed_all,
+    vectors_load,
+)
 from ..notices import match_run_failed_notify
+from ..search_index import current_corpus, index_publish, version_corpus
 from .investors import investor_matches_refresh
 from .needs import needs_score, proposals_assign
 from .partners import partnerships_refresh
@@ -98,7 +106,7 @@ def _subject_refresh(*, kind: str, object_id: int) -> dict:
         limit = settings.MATCHING_INCREMENTAL_NEEDS
         need_ids = needs_near_seed(object_id, model_id, limit)
         if need_ids:
-            corpus = Corpus(model_id)
+            corpus = current_corpus(model_id=model_id)
             needs_score(need_ids=need_ids, corpus=corpus)
             proposals_assign(need_ids=need_ids)
             companies = set(
@@ -129,6 +137,7 @@ RUN_STEPS = (
     "matching.tasks.rebuild_all",
     "matching.tasks.match_all_chunk",
     "matching.tasks.finish_run",
+    "matching.tasks.embed_chunk",
 )
 
 
@@ -143,13 +152,19 @@ def _alive(run_id: int) -> None:
 
 def _send_missing_chunks(run: MatchRun) -> list[int]:
     """Send every chunk not yet done (inside the caller's transaction: the outbox rows commit
-    with it). When none is left, move on to the finish."""
+    with it). When none is left, move on to the finish (an embedding fan-out ends)."""
     numbers = list(
         run.chunks.filter(done_at__isnull=True).order_by("number").values_list("number", flat=True)
     )
+    fan_out = run.kind == MatchRun.Kind.REEMBED
+    task = "matching.tasks.embed_chunk" if fan_out else "matching.tasks.match_all_chunk"
     for number in numbers:
-        enqueue("matching.tasks.match_all_chunk", run.pk, number)
-    if not numbers:
+        enqueue(task, run.pk, number)
+    if not numbers and fan_out:
+        from ..fanout import fan_out_finish
+
+        fan_out_finish(run)
+    elif not numbers:
         MatchRun.objects.filter(pk=run.pk).update(phase=MatchRun.Phase.FINISH)
         enqueue("matching.tasks.finish_run", run.pk)
     return numbers
@@ -180,10 +195,16 @@ def match_run_start(*, run_id: int, send: bool = True) -> list[int]:
     # batch, and the step delivered again continues from what is stored.
     vectors_embed_all(on_batch=lambda: _alive(run_id))
     need_ids = list(matchable("need").values_list("id", flat=True))
+    # The seed corpus of the whole run, built once (or found published) and read by every chunk
+    # from the shared index directory.
+    published = index_publish(model_id=get_embedder().model_id, wait=True)
     with transaction.atomic():
         run = MatchRun.objects.select_for_update().get(pk=run_id)
         if run.status != MatchRun.Status.RUNNING or run.phase != MatchRun.Phase.START:
             return []  # another delivery got here first
+        if not run.corpus_version:
+            run.corpus_version = published["version"]
+            MatchRun.objects.filter(pk=run_id).update(corpus_version=run.corpus_version)
         if not run.chunks.exists():
             MatchRunChunk.objects.bulk_create(
                 MatchRunChunk(run=run, number=number, need_ids=ids)
@@ -227,7 +248,13 @@ def match_run_chunk(*, run_id: int, number: int, send: bool = True) -> bool:
     if chunk is None or chunk.run.status != MatchRun.Status.RUNNING:
         return False  # the run vanished or ended
     if chunk.done_at is None and chunk.need_ids:
-        with_fresh_rows(lambda: needs_score(need_ids=list(chunk.need_ids)))
+        corpus = None
+        if chunk.run.corpus_version:
+            corpus = version_corpus(
+                model_id=chunk.run.model_id or get_embedder().model_id,
+                version=chunk.run.corpus_version,
+            )
+        with_fresh_rows(lambda: needs_score(need_ids=list(chunk.need_ids), corpus=corpus))
     with transaction.atomic():
         run = MatchRun.objects.select_for_update().get(pk=run_id)
         if run.status != MatchRun.Status.RUNNING or run.phase != MatchRun.Phase.SCORE:
@@ -311,7 +338,7 @@ def match_runs_resume(*, stalled_after: float | None = None) -> list[int]:
     seconds = settings.MATCHING_RUN_STALL_SECONDS if stalled_after is None else stalled_after
     cutoff = timezone.now() - timedelta(seconds=seconds)
     silent = MatchRun.objects.filter(
-        kind=MatchRun.Kind.FULL,
+        kind__in=[MatchRun.Kind.FULL, MatchRun.Kind.REEMBED],
         status__in=[MatchRun.Status.PENDING, MatchRun.Status.RUNNING],
     ).filter(Q(progress_at__lt=cutoff) | Q(progress_at__isnull=True, created_at__lt=cutoff))
     # A step whose message the outbox still holds (the broker is down) is not lost: the relay
@@ -367,6 +394,17 @@ def stale_refresh() -> dict:
     ).first()
     if running is not None:
         return {"rebuild": running.id, "already_running": True, "resumed": resumed}
+    from ..fanout import active_fan_out, embedding_fan_out
+
+    fanning = active_fan_out()
+    if fanning is not None:
+        return {"fan_out": fanning.id, "already_running": True, "resumed": resumed}
+    stale = {kind: stale_ids(kind=kind, embedder=embedder) for kind in SUBJECTS}
+    if sum(map(len, stale.values())) > settings.MATCHING_SWEEP_REBUILD_ABOVE:
+        # A bulk change or a model switch: embedded in chunks over every worker, and the
+        # fan-out's end starts the rebuild.
+        run = embedding_fan_out(rows=[(k, i) for k, ids in stale.items() for i in ids])
+        return {"fan_out": run.id if run else None}
     if MatchScore.objects.exclude(model_id=embedder.model_id).exists():
         run = match_all(sync=False)
         return {"rebuild": run.id}

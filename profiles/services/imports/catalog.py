@@ -31,6 +31,7 @@ from profiles.choices import (
 from profiles.deferred import N_, Text
 from profiles.models import InvestorProfile, Need, Organization, Seed, Venture
 from profiles.services import catalog as svc
+from profiles.signals import bulk_changes
 
 from .values import (
     LANGUAGES,
@@ -358,7 +359,7 @@ def catalog_import(
 
     if report.errors and not skip_invalid:
         return report
-    with transaction.atomic():
+    with transaction.atomic(), bulk_changes():
         _write_catalog(cleaned, report, embed=embed and not dry_run)
         if dry_run:
             transaction.set_rollback(True)

@@ -20,6 +20,7 @@ from profiles.choices import (
 from profiles.deferred import N_, Text, from_validation_error
 from profiles.models import Need, Organization, Seed
 from profiles.services import catalog as svc
+from profiles.signals import bulk_changes
 
 from .csv_columns import NEED_FORMAT, SEED_FORMAT
 from .csv_format import (
@@ -117,7 +118,7 @@ def _csv_import(
     own = model.objects.filter(organization=org)
     # The services speak the source language here, so that what they refuse is stored as a
     # msgid and shown later in whoever reads the report's language (`profiles.deferred`).
-    with transaction.atomic(), translation.override(settings.LANGUAGE_CODE):
+    with transaction.atomic(), bulk_changes(), translation.override(settings.LANGUAGE_CODE):
         for done, (number, row) in enumerate(parsed, start=1):
             if progress is not None and done % progress_every == 0:
                 # Rows refused by the parser above count as processed: they are reported.
