@@ -627,6 +627,9 @@ MATCHING_OMP_WAIT_POLICY = os.environ.get("MATCHING_OMP_WAIT_POLICY", "") or "PA
 # Worker processes lower their CPU priority by this much (0 leaves it): where web and workers
 # share cores, a backlog of embedding then cannot starve the web requests.
 MATCHING_WORKER_NICE = _env_int("MATCHING_WORKER_NICE", 10)
+# On Linux, worker processes also run under SCHED_IDLE: they get a core only when no other
+# process wants it, a stronger promise than any nice value (config/threads.py).
+MATCHING_WORKER_SCHED_IDLE = _env_bool("MATCHING_WORKER_SCHED_IDLE", True)
 if not 0 <= MATCHING_WORKER_NICE <= 19:
     raise ImproperlyConfigured("MATCHING_WORKER_NICE must be between 0 and 19")
 if MATCHING_OMP_WAIT_POLICY not in {"PASSIVE", "ACTIVE"}:

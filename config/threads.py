@@ -16,7 +16,11 @@ OpenMP's default wait policy spins: on two shared cores a single query's embeddi
   share cores (one machine, containers without CPU limits), an embedding backlog then takes
   the cores the web processes leave idle instead of starving requests (issue 12's load test:
   search p95 2.3 s during a backlog at nice 0; see docs/benchmark.md). Raising niceness needs
-  no privilege; 0 leaves it.
+  no privilege; 0 leaves it. On Linux they also switch to `SCHED_IDLE`
+  (`MATCHING_WORKER_SCHED_IDLE`, on): the scheduler runs them only on a core nothing else
+  wants, which a nice value alone does not promise (a nice-10 process still gets about a tenth
+  of a contended core). Needs no privilege either. Where workers have machines or CPU limits of
+  their own it changes nothing.
 
 `apply(role)` sets the environment variables the OpenMP and BLAS runtimes read when they load
 (an explicit variable in the environment wins), and limits pools that are already loaded with
@@ -58,9 +62,15 @@ def apply(role: str) -> dict:
             os.nice(settings.MATCHING_WORKER_NICE)
         except OSError:  # a platform without nice: the threads settings still apply
             pass
+    if role == "worker" and settings.MATCHING_WORKER_SCHED_IDLE and hasattr(os, "SCHED_IDLE"):
+        try:  # this process and every thread and child it starts later
+            os.sched_setscheduler(0, os.SCHED_IDLE, os.sched_param(0))
+        except OSError:
+            pass
     _applied.update(
         role=role,
         nice=os.nice(0) if hasattr(os, "nice") else 0,
+        sched_idle=hasattr(os, "SCHED_IDLE") and os.sched_getscheduler(0) == os.SCHED_IDLE,
         threads=int(os.environ["OMP_NUM_THREADS"]),
         wait_policy=os.environ["OMP_WAIT_POLICY"],
     )

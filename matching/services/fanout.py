@@ -23,8 +23,10 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from matching.models import MatchRun, MatchRunChunk
+from config.db import analyze
+from matching.models import EmbeddingVector, MatchRun, MatchRunChunk
 from outbox.dispatch import enqueue
+from profiles.models import InvestorProfile, Need, Seed, Venture
 
 from .embedding import SUBJECTS, get_embedder, stale_ids, vectors_embed
 
@@ -46,6 +48,9 @@ def embedding_fan_out(*, rows: list | None = None, by=None) -> MatchRun | None:
     rows = [(str(kind), int(i)) for kind, i in rows if kind in SUBJECTS]
     if not rows:
         return None
+    if len(rows) > settings.MATCHING_SWEEP_REBUILD_ABOVE:
+        # A bulk write just changed the catalogue: the planner's statistics are stale.
+        analyze(Seed, Need, Venture, InvestorProfile)
     size = settings.MATCHING_EMBED_CHUNK
     with transaction.atomic():
         run = (
@@ -129,6 +134,8 @@ def fan_out_finish(run: MatchRun) -> None:
         done_chunks=F("total_chunks"),
     )
     rows = [(c.subject, i) for c in run.chunks.all() for i in c.need_ids]
+    if len(rows) > settings.MATCHING_SWEEP_REBUILD_ABOVE:
+        analyze(EmbeddingVector)  # the vectors of every chunk are written now
     enqueue("matching.tasks.refresh_search_index", False)
     if len(rows) <= settings.MATCHING_SWEEP_REBUILD_ABOVE:
         for kind, object_id in rows:

@@ -118,15 +118,28 @@ class ConfidentialMixin:
     records each read of a non-empty text in the access log (in one write per response when a
     `CatalogViewSet` collects them, else at once)."""
 
+    @property
+    def _readable_fields(self):
+        # The raw column is deferred by `access.with_confidential` (a list reads the visible
+        # text from its annotation); letting DRF read it would cost one query per row.
+        for field in super()._readable_fields:
+            if field.field_name != "confidential_details":
+                yield field
+
     def to_representation(self, instance):
         data = super().to_representation(instance)
         request = self.context.get("request")
         user = getattr(request, "user", None)
         text = access.confidential_text(user=user, obj=instance)
-        if text is None:
-            data.pop("confidential_details", None)
-        else:
-            data["confidential_details"] = text
+        if text is not None and "confidential_details" in self.fields:
+            # In the field's place among the others, as the schema lists it.
+            ordered = {}
+            for name in self.fields:
+                if name == "confidential_details":
+                    ordered[name] = text
+                elif name in data:
+                    ordered[name] = data[name]
+            data = {**ordered, **data}  # and whatever a serializer added beyond its fields
             if text:
                 reads = self.context.get("confidential_reads")
                 if reads is not None:

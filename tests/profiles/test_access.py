@@ -166,3 +166,27 @@ def test_party_filter_opens_rows_to_approved_parties_only(parties):
     assert not proposals_for(user=parties["company_user"]).exists()
     # The selector shows coordinators every row itself.
     assert list(proposals_for(user=parties["admin"])) == [proposal]
+
+
+def test_a_list_of_seeds_reads_confidential_details_in_one_query_not_one_per_row(
+    parties, client, django_assert_max_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for _ in range(12):
+        make_seed(org=parties["university"], confidential_details="未出願の配合")
+    client.force_login(parties["university_user"])
+    with CaptureQueriesContext(connection) as few:
+        first = client.get("/api/seeds/?page_size=2")
+    with CaptureQueriesContext(connection) as many:
+        second = client.get("/api/seeds/?page_size=13")
+    assert first.status_code == second.status_code == 200
+    rows = second.json()["results"]
+    assert len(rows) == 13
+    own = [r for r in rows if r["confidential_details"]]
+    assert len(own) == 13  # the owner reads them, in the field's place
+    assert list(rows[0]).index("confidential_details") < list(rows[0]).index("keywords")
+    reads = [q["sql"] for q in many.captured_queries if "confidential_details" in q["sql"]]
+    assert len(reads) <= 2, reads  # the list's query (and the access log), not one per row
+    assert len(many.captured_queries) - len(few.captured_queries) <= 2

@@ -61,6 +61,13 @@ class Command(BaseCommand):
             from matching.services.search_index import index_publish
 
             self.stdout.write(f"  written in {time.monotonic() - started:.1f} s")
+            # A platform that has been running has planner statistics (autovacuum); these
+            # tables were just written in bulk (and autovacuum may be off on a test server).
+            from config.db import analyze
+            from matching.models import EmbeddingVector
+            from profiles.models import Need, Organization, Seed
+
+            analyze(Organization, Seed, Need, EmbeddingVector)
             started = time.monotonic()
             run = match_all(sync=True)
             seconds = time.monotonic() - started

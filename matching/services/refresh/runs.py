@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from config.db import analyze
 from matching.engine.index import build_index
 from matching.models import (
     EmbeddingVector,
@@ -290,6 +291,9 @@ def match_run_finish(*, run_id: int) -> MatchRun | None:
 
 def _finish(run_id: int) -> None:
     _alive(run_id)
+    # Every chunk rewrote its needs' scores and rankings: plans below (and the pages after)
+    # need statistics of the tables as they are now (config/db.py).
+    analyze(MatchScore, OrganizationRanking, Proposal)
     live_needs = matchable("need").values_list("id", flat=True)
     live_seeds = matchable("seed").values_list("id", flat=True)
     MatchScore.objects.exclude(need_id__in=live_needs).delete()
