@@ -25,6 +25,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from benchmarks.texts import sample_texts
+from config.db import analyze
 from matching.engine.embedders import content_hash
 from matching.models import EmbeddingVector
 from profiles.choices import ApprovalStatus, MemberRole, OrgKind, PublicationStatus
@@ -63,10 +64,6 @@ class Command(BaseCommand):
             self.stdout.write(f"  written in {time.monotonic() - started:.1f} s")
             # A platform that has been running has planner statistics (autovacuum); these
             # tables were just written in bulk (and autovacuum may be off on a test server).
-            from config.db import analyze
-            from matching.models import EmbeddingVector
-            from profiles.models import Need, Organization, Seed
-
             analyze(Organization, Seed, Need, EmbeddingVector)
             started = time.monotonic()
             run = match_all(sync=True)
