@@ -20,6 +20,23 @@ class RegexField(serializers.RegexField):
         self.validators.append(validate_text)
 
 
+class AccountEmailField(serializers.EmailField):
+    """A user's e-mail address. Required wherever an account is created (password reset and
+    notifications need it), but an account made another way (`createsuperuser`) may have none,
+    so an answer can hold '' and the schema says so (allow_blank); a blank value in a request
+    is refused by `validate`."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", 254)
+        kwargs.setdefault("allow_blank", True)
+        super().__init__(**kwargs)
+
+    def run_validation(self, data=serializers.empty):
+        if data == "" or (isinstance(data, str) and not data.strip()):
+            self.fail("required")
+        return super().run_validation(data)
+
+
 class ModelSerializer(serializers.ModelSerializer):
     """Model fields of text become the fields above (control characters refused)."""
 

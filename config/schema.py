@@ -18,7 +18,10 @@ _VALIDATION = OpenApiResponse(
 )
 ERRORS = {
     "400": _VALIDATION,
-    "401": OpenApiResponse(_DETAIL, description="認証が必要です (Authentication required)."),
+    "401": OpenApiResponse(
+        _DETAIL,
+        description="認証が必要、またはトークンが無効です (Authentication required, or the token is invalid).",
+    ),
     "403": OpenApiResponse(_DETAIL, description="権限がありません (Not allowed)."),
     "404": OpenApiResponse(_DETAIL, description="見つかりません (Not found)."),
     "414": OpenApiResponse(
@@ -32,10 +35,12 @@ ERRORS = {
 
 class AutoSchema(BaseAutoSchema):
     def _error_codes(self) -> list[str]:
-        codes = ["400", "404", "429", "414"]
+        # 401 everywhere: even an open operation refuses a request whose token is wrong or
+        # whose account has been deactivated (DRF authenticates before it checks permissions).
+        codes = ["400", "401", "404", "429", "414"]
         permissions = self.view.get_permissions() if hasattr(self.view, "get_permissions") else []
         if not any(isinstance(p, AllowAny) for p in permissions):
-            codes += ["401", "403"]
+            codes.append("403")
         if self.method in ("POST", "PUT", "PATCH"):
             codes.append("415")
         return codes

@@ -11,7 +11,7 @@
 #
 # Options (environment): LOAD_PORT (8640), LOAD_REDIS_PORT (6381), LOAD_USERS (50),
 # LOAD_SECONDS (60 per phase), LOAD_SEEDS (10000), LOAD_IMPORT (10000), LOAD_SKIP_SETUP (1 to
-# reuse the platform of an earlier run).
+# reuse the platform of an earlier run), LOAD_WEB_WORKERS / LOAD_WEB_THREADS (gunicorn, 2 / 4).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=${PY:-.venv/bin/python}
@@ -23,6 +23,8 @@ USERS=${LOAD_USERS:-50}
 SECONDS_PER_PHASE=${LOAD_SECONDS:-60}
 SEEDS=${LOAD_SEEDS:-10000}
 IMPORT=${LOAD_IMPORT:-10000}
+WEB_WORKERS=${LOAD_WEB_WORKERS:-2}
+WEB_THREADS=${LOAD_WEB_THREADS:-4}
 OUT=test-artifacts/load
 mkdir -p "$OUT"
 INDEX_DIR=${LOAD_INDEX_DIR:-$OUT/index}
@@ -64,7 +66,7 @@ fi
 "$PY" manage.py benchmark_load_setup --tokens "$OUT/tokens.txt"
 export LOAD_TOKENS_FILE=$OUT/tokens.txt
 
-start "$BIN/gunicorn" config.wsgi:application --bind "127.0.0.1:$PORT" --workers 2 --threads 4 --timeout 60 --keep-alive 10
+start "$BIN/gunicorn" config.wsgi:application --bind "127.0.0.1:$PORT" --workers "$WEB_WORKERS" --threads "$WEB_THREADS" --timeout 60 --keep-alive 10
 GUNICORN=${PIDS[-1]}
 start "$BIN/celery" -A config worker --pool prefork --concurrency 2 --loglevel WARNING
 start "$BIN/celery" -A config beat --loglevel WARNING --schedule "$OUT/celerybeat-schedule"
@@ -86,7 +88,7 @@ cpu() {  # CPU seconds (user + system) used so far by the gunicorn workers
 }
 requests() { awk -F, '$2 == "Aggregated" {print $3}' "$OUT/$1_stats.csv"; }
 
-echo "== web processes after boot"; rss | tee "$OUT/rss-boot.txt"
+echo "== gunicorn $WEB_WORKERS workers x $WEB_THREADS threads; web processes after boot"; rss | tee "$OUT/rss-boot.txt"
 locust_run() {
   "$BIN/locust" -f benchmarks/locustfile.py --headless -u "$USERS" -r 10 -t "${SECONDS_PER_PHASE}s" \
     --host "http://127.0.0.1:$PORT" --csv "$OUT/$1" --only-summary >"$OUT/$1.log" 2>&1 || true

@@ -28,7 +28,7 @@ from profiles.services import organizations as org_svc
 
 class MemberSerializer(api_fields.ModelSerializer):
     username = api_fields.RegexField(r"^[\w.@+-]+\Z", max_length=150, source="user.username")
-    email = serializers.EmailField(max_length=254, source="user.email", required=False)
+    email = api_fields.AccountEmailField(source="user.email")
     first_name = api_fields.CharField(
         max_length=150, source="user.first_name", required=False, allow_blank=True
     )

@@ -160,10 +160,16 @@ def member_set_role(*, membership: Membership, by, role: str) -> Membership:
 
 @transaction.atomic
 def member_remove(*, membership: Membership, by) -> None:
-    """A manager removes a member; the last manager of an organisation cannot be removed."""
+    """A manager removes a member; the last manager of an organisation cannot be removed, and
+    nobody removes themselves (removal deactivates the account: one click would lock its
+    owner out for good, so another manager does it)."""
     org = membership.organization
     require_manager(org=org, by=by)
     _require_another_manager(membership)
+    if membership.user_id == by.pk:
+        raise ValidationError(
+            {"id": [_("自分自身は削除できません。別の管理者に依頼してください。")]}
+        )
     user = membership.user
     membership.delete()
     user.is_active = False

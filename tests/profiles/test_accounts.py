@@ -219,3 +219,42 @@ def test_the_members_api_changes_a_role_with_the_same_rules(manager, org):
     api.patch(f"/api/members/{staff.membership.pk}/", {"role": "staff"}, format="json")
     last = api.patch(f"/api/members/{manager.membership.pk}/", {"role": "staff"}, format="json")
     assert last.status_code == 400 and "role" in last.json()
+
+
+def test_a_manager_cannot_remove_themselves_even_with_another_manager(client, manager, org):
+    """Removal deactivates the account, so removing oneself would lock one out: another
+    manager does it (pages and API alike)."""
+    from rest_framework.test import APIClient
+
+    make_user(org=org, username="deputy", role=MemberRole.MANAGER)
+    client.force_login(manager)
+    page = client.post(
+        reverse("members"), {"action": "remove", "id": manager.membership.pk}, follow=True
+    )
+    assert "自分自身は削除できません" in page.content.decode()
+    api = APIClient()
+    api.force_authenticate(manager)
+    refused = api.delete(f"/api/members/{manager.membership.pk}/")
+    assert refused.status_code == 400 and "id" in refused.json()
+    assert get_user_model().objects.get(pk=manager.pk).is_active
+    assert Membership.objects.filter(user=manager).exists()
+
+
+def test_the_members_api_needs_an_email_for_a_new_account(manager):
+    from rest_framework.test import APIClient
+
+    api = APIClient()
+    api.force_authenticate(manager)
+    for email in (None, "", "   "):
+        body = {"username": "noemail", "password": "Renkei-staff-2026"}
+        if email is not None:
+            body["email"] = email
+        response = api.post("/api/members/", body, format="json")
+        assert response.status_code == 400 and "email" in response.json(), (email, response)
+    assert not get_user_model().objects.filter(username="noemail").exists()
+    created = api.post(
+        "/api/members/",
+        {"username": "withmail", "email": "w@x.jp", "password": "Renkei-staff-2026"},
+        format="json",
+    )
+    assert created.status_code == 201 and created.json()["email"] == "w@x.jp"

@@ -142,7 +142,7 @@ def test_manager_adds_staff_and_staff_cannot_add_members(uni, uni_user):
     assert staff.membership.organization == uni
     refused = _client(staff).post(
         "/api/members/",
-        {"username": "staff2", "password": "Renkei-staff-2026"},
+        {"username": "staff2", "email": "s2@alpha.example.jp", "password": "Renkei-staff-2026"},
         format="json",
     )
     assert refused.status_code == 403

@@ -45,7 +45,9 @@ def test_every_operation_documents_its_error_answers():
     for path, operations in schema["paths"].items():
         for method, operation in operations.items():
             codes = set(operation["responses"])
-            assert {"400", "404", "429"} <= codes, (method, path, codes)
+            # 401 on every operation: a wrong or deactivated token is refused even where no
+            # sign-in is needed.
+            assert {"400", "401", "404", "429"} <= codes, (method, path, codes)
             if (
                 operation.get("security") != [{}]
                 and "/api/kpi/" not in path
@@ -132,3 +134,22 @@ def test_a_researcher_needs_a_name_whatever_the_path():
     )
     assert response.status_code == 400
     assert not Seed.objects.exists()
+
+
+def test_a_deactivated_token_is_refused_with_the_documented_401_on_open_operations():
+    from rest_framework.authtoken.models import Token
+
+    from profiles.choices import OrgKind
+    from tests.factories import make_org, make_user
+
+    user = make_user(org=make_org(kind=OrgKind.COMPANY))
+    token = Token.objects.create(user=user)
+    user.is_active = False
+    user.save()
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    schema = APIClient().get("/api/schema/", {"format": "json"}).json()
+    for path in ("/api/kpi/", "/api/cases/"):
+        response = api.get(path)
+        assert response.status_code == 401, path
+        assert "401" in schema["paths"][path]["get"]["responses"]
