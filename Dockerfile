@@ -26,4 +26,4 @@ RUN useradd --create-home --uid 1000 sangaku && chown -R sangaku /app \
     && mkdir -p /var/lib/sangaku/index && chown -R sangaku /var/lib/sangaku
 USER sangaku
 EXPOSE 8000
-CMD ["gunicorn", "config.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "2", "--threads", "4", "--timeout", "60"]
+CMD ["gunicorn", "config.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "2", "--threads", "4", "--timeout", "60", "--keep-alive", "10"]

@@ -1,5 +1,6 @@
 """WSGI entry point for gunicorn: a web process (one OpenMP/BLAS thread per request, passive
-waiting; config/threads.py) before any library with a thread pool loads."""
+waiting; config/threads.py) before any library with a thread pool loads; `/healthz` answered
+before Django (config/health.py)."""
 
 import os
 
@@ -11,4 +12,6 @@ threads.apply("web")
 
 from django.core.wsgi import get_wsgi_application  # noqa: E402
 
-application = get_wsgi_application()
+from config.health import answer_liveness_first  # noqa: E402
+
+application = answer_liveness_first(get_wsgi_application())
