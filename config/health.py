@@ -25,7 +25,6 @@ from django.db import connection
 from django.http import JsonResponse
 from django.utils import timezone
 
-
 LIVE = {"status": "ok"}
 
 

@@ -411,6 +411,7 @@ CELERY_TASK_TIME_LIMITS: dict[str, tuple[int, int]] = {
     "matching.tasks.notify_weekly_needs": (600, 660),
     "matching.tasks.reassign_need": (300, 360),
     "matching.tasks.seed_alerts": (300, 360),
+    "matching.tasks.seeds_alerts": (600, 720),
     "notifications.tasks.send_email": (60, 90),
     "notifications.tasks.send_daily_digests": (300, 360),
     "notifications.tasks.sweep_deliveries": (120, 150),

@@ -12,7 +12,8 @@
 - `refresh_stale()`: the periodic sweep (CELERY_BEAT_SCHEDULE).
 - `reassign_need(need_id)`: a declined proposal freed one of the need's slots; its proposals
   are chosen again.
-- `seed_alerts(seed_id)`: after a seed's refresh, the saved-search and watchlist alerts.
+- `seed_alerts(seed_id)`: after a seed's refresh, the saved-search and watchlist alerts;
+  `seeds_alerts(seed_ids)`: the same for every seed of a bulk import, when its fan-out ends.
 - `refresh_search_index(debounced)`: publish the shared search index of the current corpus
   version if it is not published yet (matching/services/search_index.py); periodic, and after
   changes (debounced: skipped when the newest version is younger than
@@ -95,6 +96,15 @@ def seed_alerts(seed_id: int) -> dict:
     from matching.services.alerts import seed_alerts_send
 
     return seed_alerts_send(seed_id=seed_id)
+
+
+@shared_task(**task_options("matching.tasks.seeds_alerts", retry_on=(IntegrityError,)))
+def seeds_alerts(seed_ids: list) -> dict:
+    """The seeds of a bulk import have their vectors (its fan-out ended): the same alerts as
+    `seed_alerts`, each saved search run once for all of them."""
+    from matching.services.alerts import seeds_alerts_send
+
+    return seeds_alerts_send(seed_ids=seed_ids)
 
 
 def _fail_run_on_bug(run_id: int, step):

@@ -11,7 +11,11 @@
 #
 # Options (environment): LOAD_PORT (8640), LOAD_REDIS_PORT (6381), LOAD_USERS (50),
 # LOAD_SECONDS (60 per phase), LOAD_SEEDS (10000), LOAD_IMPORT (10000), LOAD_SKIP_SETUP (1 to
-# reuse the platform of an earlier run), LOAD_WEB_WORKERS / LOAD_WEB_THREADS (gunicorn, 2 / 4).
+# reuse the platform of an earlier run), LOAD_WEB_WORKERS / LOAD_WEB_THREADS (gunicorn, 2 / 4),
+# LOAD_WORKER_PROCESSES (Celery pool processes, 2; 0 starts no worker: the backlog then stays,
+# which separates what the web itself pays for pending seeds from the workers' competition),
+# LOAD_WEB_CPUS / LOAD_WORKER_CPUS (taskset CPU lists, e.g. 0 and 1: web and workers on cores of
+# their own, as docker-compose's `cpuset` would do; unset: the scheduler decides).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=${PY:-.venv/bin/python}
@@ -25,6 +29,7 @@ SEEDS=${LOAD_SEEDS:-10000}
 IMPORT=${LOAD_IMPORT:-10000}
 WEB_WORKERS=${LOAD_WEB_WORKERS:-2}
 WEB_THREADS=${LOAD_WEB_THREADS:-4}
+WORKER_PROCESSES=${LOAD_WORKER_PROCESSES:-2}
 OUT=test-artifacts/load
 mkdir -p "$OUT"
 INDEX_DIR=${LOAD_INDEX_DIR:-$OUT/index}
@@ -66,9 +71,14 @@ fi
 "$PY" manage.py benchmark_load_setup --tokens "$OUT/tokens.txt"
 export LOAD_TOKENS_FILE=$OUT/tokens.txt
 
-start "$BIN/gunicorn" config.wsgi:application --bind "127.0.0.1:$PORT" --workers "$WEB_WORKERS" --threads "$WEB_THREADS" --timeout 60 --keep-alive 10
+WEB_PIN=(); WORKER_PIN=()
+[ -n "${LOAD_WEB_CPUS:-}" ] && WEB_PIN=(taskset -c "$LOAD_WEB_CPUS")
+[ -n "${LOAD_WORKER_CPUS:-}" ] && WORKER_PIN=(taskset -c "$LOAD_WORKER_CPUS")
+start "${WEB_PIN[@]}" "$BIN/gunicorn" config.wsgi:application --bind "127.0.0.1:$PORT" --workers "$WEB_WORKERS" --threads "$WEB_THREADS" --timeout 60 --keep-alive 10
 GUNICORN=${PIDS[-1]}
-start "$BIN/celery" -A config worker --pool prefork --concurrency 2 --loglevel WARNING
+if [ "$WORKER_PROCESSES" != "0" ]; then
+  start "${WORKER_PIN[@]}" "$BIN/celery" -A config worker --pool prefork --concurrency "$WORKER_PROCESSES" --loglevel WARNING
+fi
 start "$BIN/celery" -A config beat --loglevel WARNING --schedule "$OUT/celerybeat-schedule"
 start "$PY" manage.py outbox_relay
 for _ in $(seq 100); do curl -fsS "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1 && break; sleep 0.2; done
@@ -88,7 +98,7 @@ cpu() {  # CPU seconds (user + system) used so far by the gunicorn workers
 }
 requests() { awk -F, '$2 == "Aggregated" {print $3}' "$OUT/$1_stats.csv"; }
 
-echo "== gunicorn $WEB_WORKERS workers x $WEB_THREADS threads; web processes after boot"; rss | tee "$OUT/rss-boot.txt"
+echo "== gunicorn $WEB_WORKERS workers x $WEB_THREADS threads (CPUs ${LOAD_WEB_CPUS:-any}), $WORKER_PROCESSES Celery processes (CPUs ${LOAD_WORKER_CPUS:-any}); web processes after boot"; rss | tee "$OUT/rss-boot.txt"
 locust_run() {
   "$BIN/locust" -f benchmarks/locustfile.py --headless -u "$USERS" -r 10 -t "${SECONDS_PER_PHASE}s" \
     --host "http://127.0.0.1:$PORT" --csv "$OUT/$1" --only-summary >"$OUT/$1.log" 2>&1 || true
@@ -104,13 +114,13 @@ echo "== web processes after the steady phase"; rss | tee "$OUT/rss-steady.txt"
 echo "== import of $IMPORT seeds, then $USERS users during its embedding backlog"
 "$PY" manage.py benchmark_load_setup --import "$IMPORT"
 sleep 5
-curl -fsS "http://127.0.0.1:$PORT/readyz" | "$PY" -c 'import json,sys; e=json.load(sys.stdin)["checks"]["embedding"]; print("backlog at start:", e["missing_vectors"], "fan-out", e["fan_out"])'
+curl -sS "http://127.0.0.1:$PORT/readyz" | "$PY" -c 'import json,sys; e=json.load(sys.stdin)["checks"]["embedding"]; print("backlog at start:", e["missing_vectors"], "fan-out", e["fan_out"])'
 echo "load average before: $(load)"
 before=$(cpu)
 locust_run during-import
 used=$(echo "$(cpu) - $before" | bc)
 echo "load average after: $(load); web CPU $used s for $(requests during-import) requests = $(echo "scale=1; 1000 * $used / $(requests during-import)" | bc) ms per request"
-curl -fsS "http://127.0.0.1:$PORT/readyz" | "$PY" -c 'import json,sys; e=json.load(sys.stdin)["checks"]["embedding"]; print("backlog at end:", e["missing_vectors"], "fan-out", e["fan_out"], "index", e["index"])'
+curl -sS "http://127.0.0.1:$PORT/readyz" | "$PY" -c 'import json,sys; e=json.load(sys.stdin)["checks"]["embedding"]; print("backlog at end:", e["missing_vectors"], "fan-out", e["fan_out"], "index", e["index"])'
 echo "== web processes after the import phase"; rss | tee "$OUT/rss-import.txt"
 
 "$PY" -m benchmarks.load_report "$OUT/steady" "$OUT/during-import" | tee "$OUT/report.md"

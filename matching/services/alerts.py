@@ -6,14 +6,17 @@
 - `watch_add(*, user, seed)` / `watch_remove`: a seed the person may see (published, of an
   approved organisation); the watch remembers the version of the seed's public content.
 - `seed_alerts_send(*, seed_id)` (task `matching.tasks.seed_alerts`, enqueued after a seed's
-  refresh, so the seed has its vector): the worker publishes the search index of the current
+  refresh, so the seed has its vector) and `seeds_alerts_send(*, seed_ids)` (task
+  `matching.tasks.seeds_alerts`, enqueued when the embedding fan-out of a bulk import ends;
+  each saved search then runs once for the whole batch): the worker publishes the search index of the current
   corpus (`search_index.index_publish`, which then holds the seed) and loads it; every saved
   search with alerts on is run as its owner
   (the same `search` as the page, down to the relevance floor, MAX_LIMIT hits) and, when the
   seed is among the hits, its owner hears of it once per version of the seed's public content
   (`SearchAlert` row + `search_alert` notification, both unique); every watcher whose watch
   holds an older version hears that the seed changed (`watch_alert`). Nothing is sent for a
-  seed that is not published, nor to members of the seed's own organisation.
+  seed that is not published, nor to members of the seed's own organisation, and a saved
+  search hears only of seeds saved after it was (a model switch re-embeds old seeds: no news).
 
 The version is a hash of the public fields a reader compares (title, summary, keywords,
 field, TRL, collaboration modes): saving a seed without changing them alerts nobody.
@@ -174,19 +177,11 @@ def _index_with_the_seed() -> None:
 
 def seed_alerts_send(*, seed_id: int) -> dict:
     """Alerts for one published or changed seed (see the module docstring)."""
-    seed = (
-        Seed.objects.filter(
-            pk=seed_id,
-            status=PublicationStatus.PUBLISHED,
-            organization__approval_status=ApprovalStatus.APPROVED,
-        )
-        .select_related("organization")
-        .first()
-    )
-    if seed is None:
-        return {"searches": 0, "watches": 0}
-    version = seed_version(seed)
-    watches = 0
+    return seeds_alerts_send(seed_ids=[seed_id])
+
+
+def _watch_alerts(seed: Seed, version: str) -> int:
+    sent = 0
     for watch in (
         WatchedSeed.objects.filter(seed=seed).exclude(version=version).select_related("user")
     ):
@@ -198,24 +193,59 @@ def seed_alerts_send(*, seed_id: int) -> dict:
             locked.save(update_fields=["version"])
             if _alive(watch.user) and org_of(watch.user).pk != seed.organization_id:
                 notices.watch_alert_notify(watch=watch, seed=seed, version=version)
-                watches += 1
+                sent += 1
+    return sent
+
+
+def seeds_alerts_send(*, seed_ids) -> dict:
+    """Alerts for published or changed seeds: one seed after its refresh, or every seed of a
+    bulk import at the end of its embedding fan-out (task `matching.tasks.seeds_alerts`).
+    Each saved search runs once for the whole batch, whatever its size. A saved search hears
+    only of seeds saved since it was itself saved (a seed it could already have found is not
+    news, even when a model switch re-embeds it)."""
+    seeds = {
+        seed.pk: seed
+        for seed in Seed.objects.filter(
+            pk__in=list(seed_ids),
+            status=PublicationStatus.PUBLISHED,
+            organization__approval_status=ApprovalStatus.APPROVED,
+        ).select_related("organization")
+    }
+    if not seeds:
+        return {"searches": 0, "watches": 0}
+    versions = {pk: seed_version(seed) for pk, seed in seeds.items()}
+    watched = set(WatchedSeed.objects.filter(seed_id__in=seeds).values_list("seed_id", flat=True))
+    watches = sum(_watch_alerts(seeds[pk], versions[pk]) for pk in sorted(watched))
+    done = set(
+        SearchAlert.objects.filter(seed_id__in=seeds).values_list(
+            "saved_search_id", "seed_id", "version"
+        )
+    )
     searches = 0
-    done = SearchAlert.objects.filter(seed=seed, version=version).values("saved_search_id")
+    published = False
     pending = (
         SavedSearch.objects.filter(alerts=True)
-        .exclude(pk__in=done)
         .select_related("user")
         .order_by("id")[: settings.MATCHING_SAVED_SEARCH_ALERT_LIMIT]
     )
-    published = False
     for saved in pending:
         user = saved.user
-        if not _alive(user) or org_of(user).pk == seed.organization_id:
+        if not _alive(user):
+            continue
+        own = org_of(user).pk
+        wanted = {
+            pk
+            for pk, seed in seeds.items()
+            if seed.organization_id != own
+            and seed.updated_at >= saved.created_at
+            and (saved.pk, pk, versions[pk]) not in done
+        }
+        if not wanted:
             continue
         if not published:
-            # The task runs after the seed's refresh, so its vector is written: publish the
-            # search index of the current corpus (waiting for a build already under way) and
-            # load it in this worker, so that every saved search below sees the seed.
+            # The task runs once the seeds have their vectors: publish the search index of the
+            # current corpus (waiting for a build already under way) and load it in this
+            # worker, so that every saved search below sees them.
             _index_with_the_seed()
             published = True
         f = saved.filters or {}
@@ -230,17 +260,20 @@ def seed_alerts_send(*, seed_id: int) -> dict:
             limit=MAX_LIMIT,
             include_weak=False,
         )
-        hit = next((h for h in results.hits if h.seed.pk == seed.pk), None)
-        if hit is None:
-            continue
-        with transaction.atomic():
-            _row, created = SearchAlert.objects.get_or_create(
-                saved_search=saved,
-                seed=seed,
-                version=version,
-                defaults={"relevance": hit.relevance},
-            )
-            if created:
-                notices.search_alert_notify(saved_search=saved, seed=seed, version=version)
-                searches += 1
+        for hit in results.hits:
+            if hit.seed.pk not in wanted:
+                continue
+            seed = seeds[hit.seed.pk]
+            with transaction.atomic():
+                _row, created = SearchAlert.objects.get_or_create(
+                    saved_search=saved,
+                    seed=seed,
+                    version=versions[seed.pk],
+                    defaults={"relevance": hit.relevance},
+                )
+                if created:
+                    notices.search_alert_notify(
+                        saved_search=saved, seed=seed, version=versions[seed.pk]
+                    )
+                    searches += 1
     return {"searches": searches, "watches": watches}

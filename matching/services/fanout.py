@@ -123,7 +123,7 @@ def embed_chunk_run(*, run_id: int, number: int) -> bool:
 def fan_out_finish(run: MatchRun) -> None:
     """End a fan-out whose chunks are all done (inside the caller's transaction, under the run's
     lock): publish the index, then refresh what the rows touch: each row when they are few, one
-    chunked full rebuild when they are many."""
+    chunked full rebuild (and one batch of seed alerts) when they are many."""
     from .refresh.runs import match_all
 
     now = timezone.now()
@@ -141,6 +141,11 @@ def fan_out_finish(run: MatchRun) -> None:
         for kind, object_id in rows:
             enqueue("matching.tasks.refresh_matches_for", kind, object_id)
         return
+    seed_ids = [object_id for kind, object_id in rows if kind == "seed"]
+    if seed_ids:
+        # What the rows' refreshes would have enqueued one seed at a time (refresh_matches_for
+        # → seed_alerts): the saved-search and watchlist alerts, once for the whole import.
+        enqueue("matching.tasks.seeds_alerts", seed_ids)
     rebuilding = MatchRun.objects.filter(kind=MatchRun.Kind.FULL, status__in=ACTIVE).exists()
     if rebuilding:
         logger.info("fan-out %s done; a full rebuild is already running", run.pk)

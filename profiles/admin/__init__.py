@@ -1,3 +1,3 @@
 """Django admin of the profiles app, one module per area."""
 
-from . import catalog, jobs, readiness, researchmap  # noqa: F401
+from . import audit, catalog, jobs, readiness, researchmap  # noqa: F401

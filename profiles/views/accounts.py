@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.i18n import set_language as django_set_language
 
 from profiles import access
+from profiles.display import org_display_name
 from profiles.extensions import account_sections
 from profiles.forms import (
     AccountForm,
@@ -246,7 +247,8 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
             login(request, membership.user, backend="django.contrib.auth.backends.ModelBackend")
             messages.success(
                 request,
-                _("「%(org)s」に参加しました。") % {"org": membership.organization.name},
+                _("「%(org)s」に参加しました。")
+                % {"org": org_display_name(membership.organization)},
             )
             return redirect("dashboard")
     return render(

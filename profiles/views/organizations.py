@@ -13,6 +13,7 @@ from profiles.access import is_manager, require_coordinator, require_org
 from profiles.choices import (
     ApprovalStatus,
 )
+from profiles.display import org_display_name
 from profiles.forms import OrganizationDecisionForm, OrganizationForm, apply_service_errors
 from profiles.models import Organization
 from profiles.selectors.catalog import members_of
@@ -68,10 +69,14 @@ def console_orgs(request: HttpRequest) -> HttpResponse:
         org = get_object_or_404(Organization, pk=form.cleaned_data["organization"])
         if form.cleaned_data["action"] == "approve":
             organization_approve(org=org, by=request.user)
-            messages.success(request, _("「%(name)s」を承認しました。") % {"name": org.name})
+            messages.success(
+                request, _("「%(name)s」を承認しました。") % {"name": org_display_name(org)}
+            )
         else:
             organization_reject(org=org, by=request.user)
-            messages.success(request, _("「%(name)s」を却下しました。") % {"name": org.name})
+            messages.success(
+                request, _("「%(name)s」を却下しました。") % {"name": org_display_name(org)}
+            )
         return redirect("console_orgs")
     pending = (
         Organization.objects.filter(approval_status=ApprovalStatus.PENDING)

@@ -169,3 +169,35 @@ def test_saving_searches_and_watching_through_the_pages_with_clear_errors(client
     draft = make_seed(org=w["north"], status=PublicationStatus.DRAFT)
     assert client.post(reverse("seed_watch", args=[draft.pk])).status_code == 404
     assert client.get(reverse("seed_watch", args=[seed.pk])).status_code == 405
+
+
+def test_the_seeds_of_a_bulk_import_alert_once_their_fan_out_ends_and_old_seeds_are_no_news(
+    world, settings, django_capture_on_commit_callbacks
+):
+    """A bulk import ends in one full rebuild, not in a refresh per seed: the end of its
+    embedding fan-out sends the alerts of all its seeds at once (matching.tasks.seeds_alerts),
+    each saved search run once. A seed the search could already have found when it was saved
+    (re-embedded, e.g. by a model switch) is not news."""
+    from matching.services.fanout import embedding_fan_out
+
+    w = world
+    settings.MATCHING_EMBED_CHUNK = 2
+    settings.MATCHING_SWEEP_REBUILD_ABOVE = 2
+    old = make_seed(org=w["south"], key="old-60", title="既存の研究", summary=topic_text(60))
+    wanted = saved_search_create(user=w["buyer"], query=topic_text(60))
+    new = make_seed(org=w["north"], key="bulk-60", title="一括の研究 60", summary=topic_text(60))
+    other = make_seed(org=w["north"], key="bulk-71", title="一括の研究 71", summary=topic_text(71))
+    watch_add(user=w["buyer"], seed=w["seeds"][4])
+    type(w["seeds"][4]).objects.filter(pk=w["seeds"][4].pk).update(title="研究シーズ 4 (一括改訂)")
+    rows = [("seed", s.pk) for s in (old, new, other, w["seeds"][4])]
+    with django_capture_on_commit_callbacks(execute=True):
+        embedding_fan_out(rows=rows)
+    alerts = SearchAlert.objects.filter(saved_search=wanted)
+    assert list(alerts.values_list("seed__key", flat=True)) == ["bulk-60"]
+    assert alerts_of(w["buyer"]).count() == 1
+    assert alerts_of(w["buyer"], Kind.WATCH_ALERT).count() == 1
+    # Delivered again (a worker lost before its acknowledgement): nothing new.
+    from matching.services.alerts import seeds_alerts_send
+
+    assert seeds_alerts_send(seed_ids=[old.pk, new.pk, other.pk]) == {"searches": 0, "watches": 0}
+    assert alerts_of(w["buyer"]).count() == 1

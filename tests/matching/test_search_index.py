@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from django.db import connection
+from django.urls import reverse
 
 from matching.engine.embedders import Embedder
 from matching.services import search_index
@@ -69,6 +70,19 @@ def test_a_web_request_never_calls_the_seed_embedder(client, spy):
     assert api.json()["pending"] == 40
     lexical = {row["key"] for row in api.json()["not_indexed_yet"]}
     assert lexical and lexical <= {s.key for s in waiting}
+
+
+@pytest.mark.django_db
+def test_seeds_waiting_for_the_index_show_their_university_in_the_readers_language(client):
+    university = make_org(kind=OrgKind.UNIVERSITY, name="扇大学", name_en="Ogi University")
+    _seeds(university, 2)
+    publish_search_index()
+    _seeds(university, 3, start=2)  # not embedded yet: listed by the lexical fallback
+    client.force_login(make_user(org=make_org(kind=OrgKind.COMPANY)))
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    body = client.get("/search/", {"q": "全固体電池"}).content.decode()
+    pending = body[body.index('data-testid="search-not-indexed"') :]
+    assert "Ogi University" in pending and "扇大学" not in pending
 
 
 @pytest.mark.django_db

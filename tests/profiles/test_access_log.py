@@ -112,6 +112,13 @@ def test_exports_introductions_editors_and_the_admin_are_recorded(client, world)
         ]
     )
     assert ConfidentialRead.objects.get(channel="admin").is_superuser
+    # Coordinators read the whole log in the admin, and nobody edits it there.
+    listing = client.get("/admin/profiles/confidentialread/")
+    assert listing.status_code == 200 and "rnd" in listing.content.decode()
+    row = ConfidentialRead.objects.first()
+    assert client.get("/admin/profiles/confidentialread/add/").status_code == 403
+    assert client.post(f"/admin/profiles/confidentialread/{row.pk}/delete/").status_code == 403
+    assert ConfidentialRead.objects.filter(pk=row.pk).exists()
 
 
 def test_the_owner_sees_the_log_of_its_own_data_and_nobody_else_does(client, world):

@@ -258,3 +258,41 @@ def test_the_members_api_needs_an_email_for_a_new_account(manager):
         format="json",
     )
     assert created.status_code == 201 and created.json()["email"] == "w@x.jp"
+
+
+def test_an_english_reader_sees_the_english_name_when_invited_joining_and_approved(
+    client, org, manager, mailoutbox, django_capture_on_commit_callbacks
+):
+    from profiles.choices import ApprovalStatus
+    from tests.factories import make_admin
+
+    client.force_login(manager)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("members"), {"action": "invite", "email": "en@x.jp", "role": "staff"})
+    link = _link(mailoutbox[0])
+    client.logout()
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    page = client.get(link).content.decode()
+    assert "Asahi Seiki" in page and "あさひ精機" not in page
+    joined = client.post(
+        link,
+        {
+            "last_name": "Smith",
+            "first_name": "Ann",
+            "username": "ann",
+            "password1": NEW_PASSWORD,
+            "password2": NEW_PASSWORD,
+        },
+        follow=True,
+    )
+    assert "Asahi Seiki" in joined.content.decode()
+    pending = make_org(kind=OrgKind.COMPANY, name="みなと商事", name_en="Minato Trading")
+    pending.approval_status = ApprovalStatus.PENDING
+    pending.save()
+    coordinator = make_admin()
+    client.force_login(coordinator)
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    approved = client.post(
+        reverse("console_orgs"), {"organization": pending.pk, "action": "approve"}, follow=True
+    ).content.decode()
+    assert "Minato Trading" in approved and "みなと商事" not in approved
