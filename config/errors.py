@@ -1,12 +1,16 @@
 """Error pages, and JSON instead of HTML under /api/ (a client of the API never has to parse an
-HTML page): 400, 403 (including a CSRF failure), 404, 500, and the 429 of a sign-in lockout
-(django-axes calls `lockout_response`)."""
+HTML page): 400, 403 (including a CSRF failure), 404, 500, the 503 of a database that went away
+mid-request, and the 429 of a sign-in lockout (django-axes calls `lockout_response`)."""
 
 from __future__ import annotations
 
+import sys
+
 from django.conf import settings
+from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.template import loader
 from django.utils.translation import gettext as _
 from django.views import defaults
 from django.views.csrf import csrf_failure as django_csrf_failure
@@ -34,7 +38,34 @@ def page_not_found(request, exception, template_name="404.html"):
     return defaults.page_not_found(request, exception, template_name)
 
 
+# Seconds a client is asked to wait after a 503: Django opens a new connection on the next
+# request, so one retry a little later normally succeeds (docs/reliability.md).
+DATABASE_RETRY_AFTER = 5
+
+
+def database_unavailable(request) -> HttpResponse:
+    """503 with Retry-After, for a request whose database connection broke (PostgreSQL
+    restarted, a connection cut): nothing to fix on the client's side but to try again. The
+    page is rendered without a request context (its processors would query the database)."""
+    if _is_api(request):
+        response = JsonResponse(
+            {
+                "detail": _(
+                    "データベースに一時的に接続できません。少し待ってから再度お試しください。"
+                )
+            },
+            status=503,
+        )
+    else:
+        response = HttpResponse(loader.get_template("503.html").render(), status=503)
+    response["Retry-After"] = str(DATABASE_RETRY_AFTER)
+    return response
+
+
 def server_error(request, template_name="500.html"):
+    # Django calls this inside its `except` block: the exception is the one being handled.
+    if isinstance(sys.exc_info()[1], (OperationalError, InterfaceError)):
+        return database_unavailable(request)
     if _is_api(request):
         return JsonResponse({"detail": _("サーバーでエラーが発生しました。")}, status=500)
     return defaults.server_error(request, template_name)

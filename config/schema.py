@@ -30,6 +30,13 @@ ERRORS = {
     ),
     "415": OpenApiResponse(_DETAIL, description="非対応の形式です (Unsupported media type)."),
     "429": OpenApiResponse(_DETAIL, description="リクエストが多すぎます (Too many requests)."),
+    "503": OpenApiResponse(
+        _DETAIL,
+        description=(
+            "データベースに一時的に接続できません。Retry-After 秒後に再試行してください "
+            "(The database could not be reached for a moment: retry after Retry-After seconds)."
+        ),
+    ),
 }
 
 
@@ -37,7 +44,7 @@ class AutoSchema(BaseAutoSchema):
     def _error_codes(self) -> list[str]:
         # 401 everywhere: even an open operation refuses a request whose token is wrong or
         # whose account has been deactivated (DRF authenticates before it checks permissions).
-        codes = ["400", "401", "404", "429", "414"]
+        codes = ["400", "401", "404", "429", "414", "503"]
         permissions = self.view.get_permissions() if hasattr(self.view, "get_permissions") else []
         if not any(isinstance(p, AllowAny) for p in permissions):
             codes.append("403")
