@@ -46,6 +46,17 @@ def _search_index_dir(settings, tmp_path_factory):
 
 
 @pytest.fixture(autouse=True)
+def _fresh_local_cache():
+    """No cached value (the landing page's counts, a throttle's history) passes from one test
+    to the next: the tests' default cache is this process's LocMemCache."""
+    from django.core.cache import caches
+    from django.core.cache.backends.locmem import LocMemCache
+
+    if isinstance(caches["default"], LocMemCache):
+        caches["default"].clear()
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     # Factories create many users; PBKDF2 would dominate the suite's run time (~170 s → ~35 s
     # for the tests without a browser). Password checks themselves are Django's own code.

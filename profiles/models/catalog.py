@@ -73,7 +73,12 @@ class Seed(models.Model):
         ordering = ["-updated_at", "id"]
         verbose_name = _("研究シーズ")
         verbose_name_plural = _("研究シーズ")
-        indexes = [models.Index(fields=["status", "organization"])]
+        # The second index serves the default order: a page of a list walks it and stops after
+        # the page instead of sorting every visible seed (docs/benchmark.md, issue 12).
+        indexes = [
+            models.Index(fields=["status", "organization"]),
+            models.Index(fields=["-updated_at", "id"], name="profiles_seed_newest_idx"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(trl__isnull=True) | Q(trl__gte=TRL_MIN, trl__lte=TRL_MAX),
@@ -171,7 +176,10 @@ class Need(models.Model):
         ordering = ["-updated_at", "id"]
         verbose_name = _("企業ニーズ")
         verbose_name_plural = _("企業ニーズ")
-        indexes = [models.Index(fields=["status", "organization"])]
+        indexes = [
+            models.Index(fields=["status", "organization"]),
+            models.Index(fields=["-updated_at", "id"], name="profiles_need_newest_idx"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(trl_min__isnull=True) | Q(trl_min__gte=TRL_MIN, trl_min__lte=TRL_MAX),

@@ -81,6 +81,13 @@ def test_landing_shows_live_figures_of_published_rows_of_approved_organisations(
     assert re.search(r'data-figure="seeds">1<', html)
     assert re.search(r'data-figure="needs">1<', html)
     assert re.search(r'data-figure="introductions">0<', html)
+    # Counted at most once a minute (matching/views/dashboards.py), then counted again.
+    make_seed(org=uni)
+    assert re.search(r'data-figure="seeds">1<', client.get(reverse("landing")).content.decode())
+    from django.core.cache import cache
+
+    cache.delete("landing:figures")
+    assert re.search(r'data-figure="seeds">2<', client.get(reverse("landing")).content.decode())
 
 
 def test_anonymous_visitor_is_sent_to_sign_in_from_every_member_page(client):
