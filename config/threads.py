@@ -24,7 +24,7 @@ OpenMP's default wait policy spins: on two shared cores a single query's embeddi
 
 `apply(role)` sets the environment variables the OpenMP and BLAS runtimes read when they load
 (an explicit variable in the environment wins), and limits pools that are already loaded with
-threadpoolctl. The settings themselves are read in `config/settings.py`, like every setting.
+threadpoolctl. The settings themselves are read in `config/settings/`, like every setting.
 """
 
 from __future__ import annotations

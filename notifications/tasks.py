@@ -3,7 +3,7 @@
 `send_email(delivery_id)`: one e-mail, exactly once (notifications.services.delivery). The
 retry count and backoff live on the delivery row, not in Celery's message: a duplicate
 message or a redelivery cannot reset them. `send_daily_digests()` and `sweep_deliveries()`
-run in Celery beat (config/settings.py).
+run in Celery beat (config/settings/).
 """
 
 from __future__ import annotations

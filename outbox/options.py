@@ -12,7 +12,7 @@ time limits; Redis broker → visibility timeout):
    messages than it runs, so a killed worker strands at most its running tasks;
 4. soft time limit < hard time limit (per task, `CELERY_TASK_TIME_LIMITS`) < the broker's
    `visibility_timeout` (`CELERY_VISIBILITY_TIMEOUT`): a running task is never redelivered to a
-   second worker while the first may still be on it. Checked at start-up (config/settings.py)
+   second worker while the first may still be on it. Checked at start-up (config/settings/)
    and by `manage.py check` (config/checks.py) for every registered task.
 
 Retries: only errors that can pass (database or broker connection), with exponential backoff

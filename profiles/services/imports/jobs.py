@@ -10,7 +10,7 @@ the commit and vanishes on a rollback. What is recorded where, honestly:
 - in Django's cache, during the import: the number of rows handled so far (every
   `PROGRESS_EVERY` rows). The page reads it while the job runs. With the default local-memory
   cache this is only seen when the web and the import share a process (eager mode); across
-  processes the cache must be shared (Redis: `REDIS_URL`, see config/settings.py).
+  processes the cache must be shared (Redis: `REDIS_URL`, see config/settings/).
 
 A finished job keeps its report and drops the stored file (it may hold confidential details).
 

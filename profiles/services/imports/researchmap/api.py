@@ -5,7 +5,7 @@ Authentication is researchmap's OAuth 2.0 JWT bearer grant: the client signs a s
 registered with researchmap and posts it to `<base>/oauth2/token` with `grant_type`
 `urn:ietf:params:oauth:grant-type:jwt-bearer`, `scope` and `version=2`; the answer's
 `access_token` goes into `Authorization: Bearer …`. The base URL, client id, key and scope are
-settings (config/settings.py: RESEARCHMAP_API_URL, RESEARCHMAP_CLIENT_ID,
+settings (config/settings/: RESEARCHMAP_API_URL, RESEARCHMAP_CLIENT_ID,
 RESEARCHMAP_PRIVATE_KEY or RESEARCHMAP_PRIVATE_KEY_FILE, RESEARCHMAP_SCOPE).
 
 For each permalink: `GET <base>/<permalink>` (the researcher, JSON-LD) and, for each type the
