@@ -32,7 +32,7 @@ class AccountEmailField(serializers.EmailField):
         super().__init__(**kwargs)
 
     def run_validation(self, data=serializers.empty):
-        if data == "" or (isinstance(data, str) and not data.strip()):
+        if isinstance(data, str) and not data.strip():
             self.fail("required")
         return super().run_validation(data)
 

@@ -27,14 +27,12 @@ from django.db import transaction
 from benchmarks.texts import sample_texts
 from config.db import analyze
 from matching.engine.embedders import content_hash
+from matching.management.commands.benchmark_search import FIELDS, MODES, REGIONS
 from matching.models import EmbeddingVector
 from profiles.choices import ApprovalStatus, MemberRole, OrgKind, PublicationStatus
 from profiles.models import Membership, Need, Organization, Seed
 
 PREFIX = "load"
-REGIONS = ("hokkaido", "tohoku", "kanto", "chubu", "kinki", "chugoku", "shikoku", "kyushu_okinawa")
-MODES = ("joint_research", "contract_research", "license", "cross_appointment")
-FIELDS = ("材料", "エネルギー", "情報", "ライフサイエンス", "農学", "機械")
 
 
 class Command(BaseCommand):
